@@ -1,0 +1,93 @@
+"""The answers file: load and validate against the catalog, save each answer atomically as given."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from assess.atomic import write_text_atomic
+from assess.catalog import Catalog
+from assess.errors import InputError
+from assess.models import AnswerSource, AnswersFile, StoredAnswer
+from assess.yamlio import read_yaml, validation_error
+
+DEFAULT_ANSWERS = Path(".assess") / "answers.yaml"
+HEADER = (
+    "# assess answers: what code cannot prove. Commit this file so CI scores the same way.\n"
+    "# Each key is a question id (see `assess checks --questions`); value is one of its choices.\n"
+)
+
+
+def default_path(project_root: Path) -> Path:
+    return project_root / DEFAULT_ANSWERS
+
+
+def load_answers(path: Path, catalog: Catalog) -> dict[str, StoredAnswer]:
+    """Validated answers by question id; a missing file means no answers yet."""
+    if not path.exists():
+        return {}
+    doc = read_yaml(path)
+    if doc.data is None:
+        return {}
+    if not isinstance(doc.data, dict):
+        raise InputError("expected a mapping with 'answers'", path, 1)
+    try:
+        parsed = AnswersFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from None
+    for qid, answer in parsed.answers.items():
+        question = catalog.questions.get(qid)
+        if question is None:
+            raise InputError(f"unknown question id '{qid}'", path, doc.line_of(("answers", qid)))
+        if question.choice(answer.value) is None:
+            allowed = ", ".join(c.value for c in question.choices)
+            raise InputError(
+                f"'{answer.value}' is not a choice of '{qid}' (one of: {allowed})",
+                path,
+                doc.line_of(("answers", qid, "value")),
+            )
+    return dict(parsed.answers)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    # Two sessions answering at once must not lose each other's answers: read-modify-write under a lock.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def dump_answers(answers: dict[str, StoredAnswer]) -> str:
+    body = {
+        "version": 1,
+        "answers": {qid: a.model_dump(exclude_none=True) for qid, a in sorted(answers.items())},
+    }
+    return HEADER + yaml.safe_dump(body, sort_keys=False, default_style=None, allow_unicode=True)
+
+
+def save_answer(path: Path, catalog: Catalog, question_id: str, value: str, source: AnswerSource = "user") -> None:
+    """Record one answer now, keeping every other answer in the file."""
+    if question_id not in catalog.questions or catalog.questions[question_id].choice(value) is None:
+        raise InputError(f"'{value}' is not a valid answer to '{question_id}'", path)
+    with _locked(path):
+        answers = load_answers(path, catalog)
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        answers[question_id] = StoredAnswer(value=value, source=source, answered_at=stamp)
+        write_text_atomic(path, dump_answers(answers))
+
+
+def forget_answer(path: Path, catalog: Catalog, question_id: str) -> None:
+    with _locked(path):
+        answers = load_answers(path, catalog)
+        if answers.pop(question_id, None) is not None:
+            write_text_atomic(path, dump_answers(answers))

@@ -1,0 +1,136 @@
+"""Load and validate the catalogs: checks/<id>/check.yaml and questions/*.yaml.
+
+Every problem is an InputError naming the file (and line where known); the CLI turns it into exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assess import paths
+from assess.errors import InputError
+from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
+from assess.yamlio import load_model, read_yaml, validation_error
+
+# ast-grep language names per catalog language; "text" checks (secrets) never parse.
+AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    checks: dict[str, Check]
+    items: dict[str, ChecklistItem]
+    questions: dict[str, Question]
+    check_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def questions_for(self, item: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.checklist == item]
+
+    def checks_for(self, item: str) -> list[Check]:
+        return [c for c in self.checks.values() if c.checklist == item]
+
+
+def _validate_rule(check: Check, path: Path) -> None:
+    if check.engine == "secrets":
+        if not check.patterns:
+            raise InputError("a secrets check needs 'patterns'", path)
+        for pattern in check.patterns:
+            try:
+                re.compile(pattern.regex)
+                if pattern.context:
+                    re.compile(pattern.context)
+            except re.error as exc:
+                raise InputError(f"pattern '{pattern.name}': bad regex: {exc}", path) from None
+        return
+    if not check.rule or "rule" not in check.rule:
+        raise InputError("an ast-grep check needs 'rule' with a 'rule' key", path)
+    from ast_grep_py import SgRoot
+
+    for lang in check.languages:
+        if lang not in AST_GREP_LANGS:
+            raise InputError(f"language '{lang}' cannot be parsed by ast-grep", path)
+        try:
+            # compile the rule once against an empty tree: ast-grep reports a bad rule only when used
+            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(check.rule)  # type: ignore[arg-type]
+        except BaseException as exc:  # ast-grep raises a PanicException (a BaseException) on bad rules
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise InputError(f"invalid ast-grep rule: {str(exc).splitlines()[0][:200]}", path) from None
+
+
+def load_checks(root: Path) -> tuple[dict[str, Check], dict[str, Path]]:
+    checks: dict[str, Check] = {}
+    dirs: dict[str, Path] = {}
+    if not root.is_dir():
+        raise InputError("checks folder not found", root)
+    for check_file in sorted(root.glob("*/check.yaml")):
+        check = load_model(check_file, Check)
+        if check.id != check_file.parent.name:
+            raise InputError(f"id '{check.id}' must match its folder '{check_file.parent.name}'", check_file)
+        if check.id in checks:
+            raise InputError(f"duplicate check id '{check.id}'", check_file)
+        _validate_rule(check, check_file)
+        checks[check.id] = check
+        dirs[check.id] = check_file.parent
+    return checks, dirs
+
+
+def load_questions(root: Path) -> tuple[dict[str, ChecklistItem], dict[str, Question]]:
+    items: dict[str, ChecklistItem] = {}
+    questions: dict[str, Question] = {}
+    if not root.is_dir():
+        raise InputError("questions folder not found", root)
+    for section_file in sorted(root.glob("*.yaml")):
+        section = load_model(section_file, QuestionSection)
+        item = section.checklist
+        if item.id in items:
+            raise InputError(f"checklist item '{item.id}' is defined twice", section_file)
+        items[item.id] = item
+        doc = None
+        for index, raw in enumerate(section.questions):
+            try:
+                question = Question.model_validate({"checklist": item.id, **raw})
+            except ValidationError as exc:
+                doc = doc or read_yaml(section_file)
+                raise validation_error(doc, exc, ("questions", index)) from None
+            if question.id in questions:
+                doc = doc or read_yaml(section_file)
+                raise InputError(
+                    f"duplicate question id '{question.id}'", section_file, doc.line_of(("questions", index))
+                )
+            questions[question.id] = question
+    missing = [i for i in CHECKLIST_ORDER if i not in items]
+    if missing:
+        raise InputError(f"no question section for checklist item(s): {', '.join(missing)}", root)
+    return items, questions
+
+
+def _cross_check(checks: dict[str, Check], questions: dict[str, Question], qroot: Path) -> None:
+    for question in questions.values():
+        for rule in question.detect:
+            unknown = [c for c in rule.checks if c not in checks]
+            if unknown:
+                raise InputError(f"question '{question.id}' detects unknown check(s) {unknown}", qroot)
+            if question.choice(rule.value) is None:
+                raise InputError(f"question '{question.id}' detects unknown choice '{rule.value}'", qroot)
+        if question.when:
+            other = questions.get(question.when.question)
+            if other is None:
+                raise InputError(f"question '{question.id}' depends on unknown '{question.when.question}'", qroot)
+            bad = [v for v in question.when.in_ if other.choice(v) is None]
+            if bad:
+                raise InputError(f"question '{question.id}' depends on unknown choice(s) {bad}", qroot)
+
+
+def load_catalog(checks_root: Path | None = None, questions_root: Path | None = None) -> Catalog:
+    checks_root = checks_root or paths.checks_dir()
+    questions_root = questions_root or paths.questions_dir()
+    checks, dirs = load_checks(checks_root)
+    items, questions = load_questions(questions_root)
+    _cross_check(checks, questions, questions_root)
+    ordered = {i: items[i] for i in CHECKLIST_ORDER}
+    return Catalog(checks=checks, items=ordered, questions=questions, check_dirs=dirs)

@@ -1,0 +1,1 @@
+import{O as n}from"./vendor-9f8e7d.js";const c=new n({apiKey:"",dangerouslyAllowBrowser:!0});async function s(t){var e,o,r;const a=await c.chat.completions.create({model:"gpt-4o-mini",messages:[{role:"user",content:t}]});return((r=(o=(e=a.choices[0])==null?void 0:e.message)==null?void 0:o.content)==null?void 0:r.trim())??""}export{s as suggestTitle};

@@ -1,0 +1,74 @@
+"""Plain-text renderings for the terminal: the run summary, the catalog, one check explained.
+
+Everything that came from a scanned project passes through `safe` first, so a path or snippet
+carrying terminal escape sequences cannot repaint or retitle the user's terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from assess.catalog import Catalog
+from assess.models import AssessmentResult, Check
+
+MARKS = {"pass": "✓ pass   ", "partial": "◐ partial", "fail": "✗ fail   ", "unknown": "? unknown"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Control characters (ESC, OSC, BEL, CR...) shown as visible escapes, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def render_summary(result: AssessmentResult) -> str:
+    lines = [f"assess {safe(result.project.root)}: score {result.score}/100, grade {result.grade}", ""]
+    for item in result.checklist:
+        score = f"{item.score:>3}" if item.score is not None else "  –"
+        found = f"  {item.findings} finding(s)" if item.findings else ""
+        lines.append(f"  {MARKS[item.status]}  {score}  {item.title}{found}")
+    open_findings = [f for f in result.findings if not f.suppressed]
+    if open_findings:
+        lines += ["", f"{len(open_findings)} open finding(s):"]
+        for f in open_findings[:20]:
+            lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}  {safe(f.title or f.message)}")
+        if len(open_findings) > 20:
+            lines.append(f"  … and {len(open_findings) - 20} more (see --html or --json)")
+    if result.top_fixes:
+        lines += ["", "Fix first:"]
+        lines += [f"  {i}. {fix.title} (+{fix.gain} points)" for i, fix in enumerate(result.top_fixes, 1)]
+    project = result.project
+    lines += ["", f"{project.files_scanned} files scanned, {project.files_skipped} skipped."]
+    return "\n".join(lines) + "\n"
+
+
+def render_catalog(catalog: Catalog) -> str:
+    lines = ["Checks:"]
+    for check in sorted(catalog.checks.values(), key=lambda c: (c.checklist, c.id)):
+        lines.append(f"  {check.id:<34} {check.checklist:<17} {check.severity:<9} {check.title}")
+    lines += ["", "Questions (keys of the answers file):"]
+    for question in catalog.questions.values():
+        choices = "|".join(c.value for c in question.choices)
+        lines.append(f"  {question.id:<34} {question.checklist:<17} {choices}")
+    lines += ["", "Run 'assess explain ID' for a check's full documentation."]
+    return "\n".join(lines) + "\n"
+
+
+def _section(title: str, body: str) -> list[str]:
+    return ["", f"## {title}", "", body.strip()]
+
+
+def render_explain(check: Check) -> str:
+    """A check documented in ruff's sections: what it finds, why, what to do instead, references."""
+    lines = [f"# {check.id}: {check.title}", ""]
+    lines.append(f"Checklist item: {check.checklist}   Severity: {check.severity}   Scope: {check.scope}")
+    lines.append(f"Languages: {', '.join(check.languages)}")
+    lines += _section("What it finds", check.message if "{" not in check.message else check.title)
+    lines += _section("Why it costs money", check.why)
+    lines += _section("What to do instead", check.fix.default)
+    for framework, example in check.fix.frameworks.items():
+        lines += ["", f"### {framework}", "", textwrap.indent(example.strip(), "    ")]
+    lines += _section("When it passes", check.pass_title)
+    if check.references:
+        lines += _section("References", "\n".join(f"- {ref}" for ref in check.references))
+    return "\n".join(lines) + "\n"

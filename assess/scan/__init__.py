@@ -1,0 +1,1 @@
+"""The headless scan: discover files, prefilter, parse once, match checks, gather project facts."""

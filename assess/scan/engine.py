@@ -1,0 +1,204 @@
+"""Match checks against files: read once, prefilter by keyword, parse once, run every check on that tree."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ast_grep_py import SgRoot
+
+from assess.catalog import AST_GREP_LANGS, Catalog
+from assess.models import Check
+from assess.scan.discover import Candidate
+from assess.scan.facts import ProjectFacts
+from assess.scan.languages import display_language, parsed_language
+from assess.scan.redact import redact, redact_text
+from assess.scan.roles import file_role, scope_applies
+from assess.scan.secrets import find_secrets
+
+BINARY_SNIFF = 8192
+SNIPPET_MAX = 200
+_SUPPRESS = re.compile(r"assess:\s*ignore\[([a-z0-9,\s-]+)\]\s*(\S.*)?")
+
+
+@dataclass(slots=True)
+class RawFinding:
+    check: Check
+    rel: str
+    line: int  # 1-based
+    column: int  # 1-based
+    snippet: str  # already redacted
+    message: str
+    fingerprint: str
+    role: str
+    suppressed: bool = False
+    provider: str | None = None
+
+
+@dataclass
+class ScanOutput:
+    findings: list[RawFinding] = field(default_factory=list)
+    files_scanned: int = 0
+    files_parsed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    providers: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """The catalog arranged for the hot loop: checks per language with their keywords as bytes."""
+
+    by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]]
+    secret_checks: list[Check]
+
+    @classmethod
+    def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None) -> ScanPlan:
+        wanted = set(enabled) if enabled is not None else set(catalog.checks)
+        by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
+        secrets: list[Check] = []
+        for check in catalog.checks.values():
+            if check.id not in wanted:
+                continue
+            if check.engine == "secrets":
+                secrets.append(check)
+                continue
+            keywords = tuple(k.encode() for k in check.keywords)
+            for lang in check.languages:
+                by_language.setdefault(lang, []).append((check, keywords))
+        return cls(by_language, secrets)
+
+
+def decode(data: bytes) -> str | None:
+    """Text of a file, or None for binary. UTF-16 with a BOM is text even though it holds NUL bytes."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\0" in data[:BINARY_SNIFF]:
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    return data.decode("utf-8", errors="replace")
+
+
+def fingerprint(check_id: str, rel: str, text: str, ordinal: int) -> str:
+    normalised = " ".join(text.split())
+    raw = "\0".join((check_id, rel, normalised, str(ordinal)))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+class _FileMatcher:
+    """Findings of one file: snippet lines, suppressions and fingerprints computed on demand."""
+
+    def __init__(self, rel: str, text: str, role: str) -> None:
+        self.rel = rel
+        self.text = text
+        self.role = role
+        self._lines: list[str] | None = None
+        self._seen: Counter[tuple[str, str]] = Counter()
+        self.findings: list[RawFinding] = []
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def _suppressed(self, check_id: str, line: int) -> bool:
+        for number in (line, line - 1):
+            if 1 <= number <= len(self.lines):
+                match = _SUPPRESS.search(self.lines[number - 1])
+                if match and check_id in {c.strip() for c in match.group(1).split(",")}:
+                    return True
+        return False
+
+    def add(
+        self, check: Check, line: int, column: int, message: str, secret: str | None = None, provider: str | None = None
+    ) -> None:
+        source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        if secret:
+            source = source.replace(secret, redact(secret))
+        snippet = redact_text(source.strip())[:SNIPPET_MAX]
+        key = (check.id, " ".join(snippet.split()))
+        ordinal = self._seen[key]
+        self._seen[key] += 1
+        self.findings.append(
+            RawFinding(
+                check=check,
+                rel=self.rel,
+                line=line,
+                column=column,
+                snippet=snippet,
+                message=message,
+                fingerprint=fingerprint(check.id, self.rel, snippet, ordinal),
+                role=self.role,
+                suppressed=self._suppressed(check.id, line),
+                provider=provider,
+            )
+        )
+
+
+def _message(check: Check, **values: str) -> str:
+    try:
+        return check.message.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        return check.message
+
+
+def scan_text(rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFacts) -> list[RawFinding]:
+    """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly."""
+    lang = parsed_language(rel)
+    role = file_role(rel, data[:1024], facts.frontend_roots)
+    matcher = _FileMatcher(rel, text, role)
+    structural = [
+        check
+        for check, keywords in plan.by_language.get(lang, ())
+        if scope_applies(check.scope, role) and any(k in data for k in keywords)
+    ]
+    if structural:
+        root = SgRoot(text, AST_GREP_LANGS[lang]).root()
+        for check in structural:
+            for node in root.find_all(check.rule):  # type: ignore[arg-type]
+                start = node.range().start
+                matcher.add(check, start.line + 1, start.column + 1, _message(check))
+    for check in plan.secret_checks:
+        if not any(k.encode() in data for k in check.keywords):
+            continue
+        for hit in find_secrets(text, check.patterns, data):
+            line = text.count("\n", 0, hit.start) + 1
+            column = hit.start - (text.rfind("\n", 0, hit.start) + 1) + 1
+            message = _message(check, provider=hit.pattern.provider, redacted=redact(hit.secret))
+            matcher.add(check, line, column, message, secret=hit.secret, provider=hit.pattern.provider)
+    return matcher.findings
+
+
+def scan_files(files: list[Candidate], plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> ScanOutput:
+    out = ScanOutput()
+    for cand in files:
+        try:
+            with open(cand.path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError:
+            out.skipped["unreadable"] += 1
+            continue
+        if len(data) > max_bytes:  # grew since discovery
+            out.skipped["too-large"] += 1
+            continue
+        text = decode(data)
+        if text is None:
+            out.skipped["binary"] += 1
+            continue
+        out.files_scanned += 1
+        language = display_language(cand.rel)
+        if language:
+            out.languages[language] += 1
+        found = scan_text(cand.rel, data, text, plan, facts)
+        out.findings.extend(found)
+        out.providers.update(f.provider for f in found if f.provider)
+    return out

@@ -1,0 +1,66 @@
+"""Redaction: the one function every output uses so no full secret ever leaves the scanner.
+
+A secret becomes a few leading characters and a short hash: enough to recognise and rotate the key,
+useless to an attacker. Text is redacted twice over: known key shapes first, then any long token
+that looks random, so a shape we do not know yet is still hidden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_known: list[re.Pattern[str]] = []
+# long runs of key alphabet with letters and digits mixed, as keys are and identifiers are not
+_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{24,}")
+_REDACTED = re.compile(r"^[A-Za-z0-9_\-]{0,12}…[0-9a-f]{8}$")
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def redact(secret: str) -> str:
+    """'sk-proj-AbC…' -> 'sk-proj…1a2b3c4d': at most 8 leading characters and never more than a quarter."""
+    keep = min(8, len(secret) // 4)
+    return f"{secret[:keep]}…{secret_hash(secret)}"
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_random(token: str) -> bool:
+    classes = sum(
+        (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
+    )
+    return classes >= 3 or (classes == 2 and any(c.isdigit() for c in token) and shannon_entropy(token) >= 3.8)
+
+
+def register_key_patterns(patterns: Iterable[str]) -> None:
+    """Key shapes from the catalog; called when the catalog loads. Idempotent."""
+    for pattern in patterns:
+        compiled = re.compile(pattern)
+        if all(p.pattern != compiled.pattern for p in _known):
+            _known.append(compiled)
+
+
+def _token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _REDACTED.match(token) or not looks_random(token):
+        return token
+    return redact(token)
+
+
+def redact_text(text: str) -> str:
+    """`text` with every known key shape and every random-looking long token redacted."""
+    for pattern in _known:
+        text = pattern.sub(lambda m: redact(m.group(0)), text)
+    return _TOKEN.sub(_token, text)
