@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from assess.atomic import write_text_atomic
 from assess.catalog import Catalog
 from assess.errors import InputError
-from assess.models import AnswerSource, AnswersFile, StoredAnswer
+from assess.models import AnswersFile, AnswerSource, StoredAnswer
 from assess.yamlio import read_yaml, validation_error
 
 DEFAULT_ANSWERS = Path(".assess") / "answers.yaml"

@@ -19,11 +19,11 @@ from assess.models import (
     Finding,
     FixAdvice,
     ProjectInfo,
-    Question,
     RuleDoc,
     StoredAnswer,
     ToolInfo,
 )
+from assess.questionnaire import question_flow
 from assess.scan.discover import discover_files
 from assess.scan.engine import RawFinding, ScanPlan, scan_files
 from assess.scan.facts import gather_facts
@@ -32,7 +32,8 @@ from assess.scan.languages import parsed_language
 from assess.scan.redact import register_key_patterns
 from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
 
-Progress = Callable[[str], None]
+# progress(phase, done, total): phases are discover, facts, scan, done
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -60,39 +61,28 @@ def _finding(raw: RawFinding) -> Finding:
     )
 
 
-def _detected_value(question: Question, firing: set[str]) -> str | None:
-    return next((rule.value for rule in question.detect if firing & set(rule.checks)), None)
-
-
 def combine_answers(
-    catalog: Catalog, stored: dict[str, StoredAnswer], findings: list[Finding]
+    catalog: Catalog, stored: dict[str, StoredAnswer], findings: list[Finding], providers: list[str]
 ) -> list[AnswerResult]:
-    """Effective answers: evidence first; a person's contrary answer is kept and marked."""
-    firing = {f.check for f in findings if not f.suppressed}
-    effective: dict[str, str] = {}
+    """Effective answers of the questions that apply: evidence first; a contrary answer is kept and marked."""
     results: list[AnswerResult] = []
-    for question in catalog.questions.values():
-        if question.when and effective.get(question.when.question) not in question.when.in_:
-            continue
-        detected = _detected_value(question, firing)
-        given = stored.get(question.id)
-        if detected is None and given is None:
-            continue
-        value = detected if detected is not None else given.value  # type: ignore[union-attr]
-        contradiction = detected is not None and given is not None and given.source == "user" and given.value != detected
+    for state in question_flow(catalog, findings, stored, providers):
+        value = state.effective
+        if value is None:
+            continue  # unanswered: the item stays unknown rather than scoring zero
+        question, given = state.question, state.stored
         choice = question.choice(value)
-        effective[question.id] = value
         results.append(
             AnswerResult(
                 question=question.id,
                 value=value,
-                source="detected" if detected is not None else given.source,  # type: ignore[union-attr]
+                source="detected" if state.detected is not None else given.source if given else "default",
                 checklist=question.checklist,
                 prompt=question.prompt,
                 label=choice.label if choice else value,
                 answered_at=given.answered_at if given else None,
-                contradicts_evidence=contradiction,
-                user_value=given.value if contradiction and given else None,
+                contradicts_evidence=state.contradicts,
+                user_value=given.value if state.contradicts and given else None,
             )
         )
     return results
@@ -100,7 +90,7 @@ def combine_answers(
 
 def _checks_ran(catalog: Catalog, plan: ScanPlan, parsed_langs: set[str]) -> set[str]:
     """Checklist items with at least one code check that applied to this project's files."""
-    items = {c.checklist for c in plan.secret_checks}
+    items: set[str] = {c.checklist for c in plan.secret_checks}
     for lang, entries in plan.by_language.items():
         if lang in parsed_langs:
             items.update(c.checklist for c, _ in entries)
@@ -117,7 +107,7 @@ def score_result(
         for answer in answers:
             question = catalog.questions[answer.question]
             choice = question.choice(answer.value)
-            if answer.checklist == item.id and choice is not None:
+            if answer.checklist == item.id and choice is not None and question.scored:
                 scores.append(choice.score)
         scored = score_item(ItemInput(item.weight, scores, [f.severity for f in live], item.id in items_with_checks))
         results.append(
@@ -132,7 +122,7 @@ def score_result(
                 reason=scored.reason,
             )
         )
-    table = {r.id: (r.weight, r.score) for r in results}
+    table: dict[str, tuple[int, int | None]] = {r.id: (r.weight, r.score) for r in results}
     overall = overall_score(table)
     item_gain = gains(table)
     ranked = sorted((r for r in results if r.status in ("fail", "partial")), key=lambda r: -item_gain.get(r.id, 0))
@@ -143,61 +133,110 @@ def score_result(
     return results, overall or 0, grade_for(overall), top
 
 
-def run_assessment(
+@dataclass(frozen=True)
+class ScanSnapshot:
+    """What the code scan found; answers can be combined with it again without rescanning."""
+
+    root: Path
+    display_root: str
+    commit: str | None
+    findings: list[Finding]
+    files_scanned: int
+    skipped: dict[str, int]
+    folders_excluded: int
+    languages: list[str]
+    frameworks: list[str]
+    providers: list[str]
+    items_with_checks: set[str]
+    checks_run: list[str]
+
+
+def scan_project(
     root: Path, catalog: Catalog, options: ScanOptions | None = None, progress: Progress | None = None
-) -> AssessmentResult:
+) -> ScanSnapshot:
+    """Discover, prefilter, parse and match: everything code can prove. Never reads answers."""
     options = options or ScanOptions()
-    note = progress or (lambda _msg: None)
+    note = progress or (lambda _phase, _done, _total: None)
     if not root.exists():
         raise InputError("path does not exist", root)
     if not root.is_dir():
         raise InputError("not a folder", root)
-    answers_path = options.answers_path or default_path(root)
-    stored = load_answers(answers_path, catalog)  # bad answers fail before the scan, not after it
-
     register_key_patterns(p.regex for c in catalog.checks.values() for p in c.patterns)
-    note("discover")
+    note("discover", 0, 0)
     discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
-    note("facts")
+    note("facts", 0, len(discovery.files))
     facts = gather_facts(discovery.files)
     plan = ScanPlan.build(catalog)
-    note("scan")
-    scanned = scan_files(discovery.files, plan, facts, options.max_bytes)
-
+    scanned = scan_files(
+        discovery.files,
+        plan,
+        facts,
+        options.max_bytes,
+        progress=lambda done, total: note("scan", done, total),
+    )
     findings = sorted(
         (_finding(raw) for raw in scanned.findings),
         key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0),
     )
-    answers = combine_answers(catalog, stored, findings)
     parsed_langs = {parsed_language(c.rel) for c in discovery.files}
-    checklist, score, grade, top = score_result(catalog, findings, answers, _checks_ran(catalog, plan, parsed_langs))
-
     skipped = discovery.skipped + scanned.skipped
-    fired = sorted({f.check for f in findings})
+    note("done", len(discovery.files), len(discovery.files))
+    return ScanSnapshot(
+        root=discovery.root,
+        display_root=options.display_root or str(discovery.root),
+        commit=head_commit(discovery.root) if discovery.in_git else None,
+        findings=findings,
+        files_scanned=scanned.files_scanned,
+        skipped=dict(sorted(skipped.items())),
+        folders_excluded=discovery.folders_excluded,
+        languages=sorted(scanned.languages, key=lambda lang: (-scanned.languages[lang], lang)),
+        frameworks=sorted(facts.frameworks),
+        providers=sorted(facts.providers | scanned.providers),
+        items_with_checks=_checks_ran(catalog, plan, parsed_langs),
+        checks_run=sorted(
+            {c.id for entries in plan.by_language.values() for c, _ in entries} | {c.id for c in plan.secret_checks}
+        ),
+    )
+
+
+def build_result(snapshot: ScanSnapshot, catalog: Catalog, stored: dict[str, StoredAnswer]) -> AssessmentResult:
+    """Combine the scan with the answers given so far and score it. Cheap: call it after every answer."""
+    answers = combine_answers(catalog, stored, snapshot.findings, snapshot.providers)
+    checklist, score, grade, top = score_result(catalog, snapshot.findings, answers, snapshot.items_with_checks)
+    fired = sorted({f.check for f in snapshot.findings})
     return AssessmentResult(
         tool=ToolInfo(version=__version__),
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         project=ProjectInfo(
-            root=options.display_root or str(root.resolve()),
-            commit=head_commit(discovery.root) if discovery.in_git else None,
-            files_scanned=scanned.files_scanned,
-            files_skipped=sum(skipped.values()),
-            skipped_by_reason=dict(sorted(skipped.items())),
-            folders_excluded=discovery.folders_excluded,
-            languages=sorted(scanned.languages, key=lambda lang: -scanned.languages[lang]),
-            frameworks=sorted(facts.frameworks),
-            providers=sorted(facts.providers | scanned.providers),
+            root=snapshot.display_root,
+            commit=snapshot.commit,
+            files_scanned=snapshot.files_scanned,
+            files_skipped=sum(snapshot.skipped.values()),
+            skipped_by_reason=snapshot.skipped,
+            folders_excluded=snapshot.folders_excluded,
+            languages=snapshot.languages,
+            frameworks=snapshot.frameworks,
+            providers=snapshot.providers,
         ),
         score=score,
         grade=grade,
         checklist=checklist,
-        findings=findings,
+        findings=snapshot.findings,
         answers=answers,
         top_fixes=top,
-        checks_run=sorted({c.id for entries in plan.by_language.values() for c, _ in entries}
-        | {c.id for c in plan.secret_checks}),
+        checks_run=snapshot.checks_run,
         rules=[_rule_doc(catalog, cid) for cid in fired],
     )
+
+
+def run_assessment(
+    root: Path, catalog: Catalog, options: ScanOptions | None = None, progress: Progress | None = None
+) -> AssessmentResult:
+    """The whole non-interactive assessment: answers from the answers file, then scan, then score."""
+    options = options or ScanOptions()
+    answers_path = options.answers_path or default_path(root)
+    stored = load_answers(answers_path, catalog)  # bad answers fail before the scan, not after it
+    return build_result(scan_project(root, catalog, options, progress), catalog, stored)
 
 
 def _rule_doc(catalog: Catalog, check_id: str) -> RuleDoc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pydantic import ValidationError
 
@@ -48,14 +49,14 @@ def _validate_rule(check: Check, path: Path) -> None:
         return
     if not check.rule or "rule" not in check.rule:
         raise InputError("an ast-grep check needs 'rule' with a 'rule' key", path)
-    from ast_grep_py import SgRoot
+    from ast_grep_py import Config, SgRoot
 
     for lang in check.languages:
         if lang not in AST_GREP_LANGS:
             raise InputError(f"language '{lang}' cannot be parsed by ast-grep", path)
         try:
             # compile the rule once against an empty tree: ast-grep reports a bad rule only when used
-            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(check.rule)  # type: ignore[arg-type]
+            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(cast("Config", check.rule))
         except BaseException as exc:  # ast-grep raises a PanicException (a BaseException) on bad rules
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise

@@ -46,7 +46,9 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
 def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
     p.add_argument(
-        "--include-vendored", action="store_true", help="also scan node_modules, dist, .venv and similar folders"
+        "--include-vendored",
+        action="store_true",
+        help="also scan node_modules, dist, .venv and similar folders",
     )
     p.add_argument("--max-file-size", type=int, default=1_000_000, metavar="BYTES", help="skip larger files")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
@@ -230,7 +232,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "tui":
         from assess.tui.app import run_tui
 
-        return run_tui(argv[1:])
+        code: int = run_tui(argv[1:])
+        return code
     args = build_parser().parse_args(argv)
     handlers = {
         "scan": cmd_scan,

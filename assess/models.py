@@ -122,6 +122,10 @@ class Question(_Strict):
     choices: list[Choice] = Field(min_length=2)
     detect: list[DetectRule] = Field(default_factory=list)
     when: WhenRule | None = None
+    # Ask only when the project uses one of these providers (names as in ProjectInfo.providers).
+    providers: list[str] = Field(default_factory=list)
+    # False for questions that inform (usage tier, cap amount) rather than judge: shown, never weighed.
+    scored: bool = True
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
@@ -174,6 +178,7 @@ class ProjectInfo(BaseModel):
     languages: list[str] = Field(default_factory=list)
     frameworks: list[str] = Field(default_factory=list)
     providers: list[str] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=list)  # model names found as literals at LLM call sites
 
 
 class ChecklistResult(BaseModel):

@@ -12,7 +12,12 @@ from assess import paths
 from assess.models import AssessmentResult, Finding
 from assess.scan.redact import redact_text
 
-MARKS = {"pass": ("✓", "pass"), "partial": ("◐", "partial"), "fail": ("✗", "fail"), "unknown": ("?", "unknown")}
+MARKS = {
+    "pass": ("✓", "pass"),
+    "partial": ("◐", "partial"),
+    "fail": ("✗", "fail"),
+    "unknown": ("?", "unknown"),
+}
 
 
 @cache

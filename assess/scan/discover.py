@@ -107,7 +107,7 @@ def _from_git(d: Discovery, max_bytes: int, include_vendored: bool) -> bool:
     return True
 
 
-def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _load_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         with open(directory / ".gitignore", encoding="utf-8", errors="replace") as fh:
             return pathspec.GitIgnoreSpec.from_lines(fh)
@@ -117,7 +117,7 @@ def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
 
 def _walk(d: Discovery, max_bytes: int, include_vendored: bool) -> None:
     # Each folder carries the .gitignore specs of its ancestors with the folder each is relative to.
-    stack: list[tuple[Path, str, list[tuple[str, pathspec.PathSpec]]]] = [(d.root, "", [])]
+    stack: list[tuple[Path, str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(d.root, "", [])]
     while stack:
         directory, rel_dir, specs = stack.pop()
         spec = _load_gitignore(directory)
@@ -147,7 +147,7 @@ def _walk(d: Discovery, max_bytes: int, include_vendored: bool) -> None:
                 _accept(d, Path(entry.path), rel, st, max_bytes)
 
 
-def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
+def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str, is_dir: bool) -> bool:
     for base, spec in specs:
         sub = rel[len(base) + 1 :] if base else rel
         if spec.match_file(sub + "/" if is_dir else sub):

@@ -6,10 +6,11 @@ import codecs
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from ast_grep_py import SgRoot
+from ast_grep_py import Config, SgRoot
 
 from assess.catalog import AST_GREP_LANGS, Catalog
 from assess.models import Check
@@ -22,6 +23,7 @@ from assess.scan.secrets import find_secrets
 
 BINARY_SNIFF = 8192
 SNIPPET_MAX = 200
+PROGRESS_EVERY = 50
 _SUPPRESS = re.compile(r"assess:\s*ignore\[([a-z0-9,\s-]+)\]\s*(\S.*)?")
 
 
@@ -119,7 +121,13 @@ class _FileMatcher:
         return False
 
     def add(
-        self, check: Check, line: int, column: int, message: str, secret: str | None = None, provider: str | None = None
+        self,
+        check: Check,
+        line: int,
+        column: int,
+        message: str,
+        secret: str | None = None,
+        provider: str | None = None,
     ) -> None:
         source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
         if secret:
@@ -164,7 +172,7 @@ def scan_text(rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFa
     if structural:
         root = SgRoot(text, AST_GREP_LANGS[lang]).root()
         for check in structural:
-            for node in root.find_all(check.rule):  # type: ignore[arg-type]
+            for node in root.find_all(cast("Config", check.rule)):
                 start = node.range().start
                 matcher.add(check, start.line + 1, start.column + 1, _message(check))
     for check in plan.secret_checks:
@@ -178,9 +186,18 @@ def scan_text(rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFa
     return matcher.findings
 
 
-def scan_files(files: list[Candidate], plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> ScanOutput:
+def scan_files(
+    files: list[Candidate],
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanOutput:
     out = ScanOutput()
-    for cand in files:
+    total = len(files)
+    for index, cand in enumerate(files):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
         try:
             with open(cand.path, "rb") as fh:
                 data = fh.read(max_bytes + 1)

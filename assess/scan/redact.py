@@ -38,9 +38,7 @@ def shannon_entropy(text: str) -> float:
 
 
 def looks_random(token: str) -> bool:
-    classes = sum(
-        (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
-    )
+    classes = sum((any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token)))
     return classes >= 3 or (classes == 2 and any(c.isdigit() for c in token) and shannon_entropy(token) >= 3.8)
 
 

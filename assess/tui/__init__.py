@@ -1,0 +1,1 @@
+"""The interactive questionnaire (Textual). The core never imports this package."""
