@@ -29,21 +29,21 @@ class YamlDocument:
         self.node = node
 
     def line_of(self, loc: tuple[int | str, ...]) -> int | None:
+        """The line of the deepest node on `loc` that exists: a mapping entry is found by its key."""
         node = self.node
         line = node.start_mark.line + 1 if node is not None else None
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                nxt = next((v for k, v in node.value if k.value == part), None)
-                if nxt is None:
-                    # an unknown key: point at the key itself
-                    key = next((k for k, _ in node.value if k.value == part), None)
-                    return key.start_mark.line + 1 if key is not None else line
-                node = nxt
+                entry = next(((k, v) for k, v in node.value if k.value == part), None)
+                if entry is None:
+                    break
+                line = entry[0].start_mark.line + 1
+                node = entry[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
                 node = node.value[part]
+                line = node.start_mark.line + 1
             else:
                 break
-            line = node.start_mark.line + 1
         return line
 
 
@@ -107,7 +107,9 @@ def read_yaml(path: Path) -> YamlDocument:
 
 def validation_error(doc: YamlDocument, exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> InputError:
     """The first validation problem, as one line naming the file, line and field."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # an unknown key is usually a typo that also explains a "missing" error: report it first
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = prefix + tuple(err["loc"])
     field = ".".join(str(p) for p in loc) or "document"
     kind = err["type"]
