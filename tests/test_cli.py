@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from assess import cli
-from assess.models import AssessmentResult
+from assess.models import CHECKLIST_ORDER, AssessmentResult
 
 ASSESS = [sys.executable, "-m", "assess"]
 
@@ -43,9 +43,7 @@ def test_scan_writes_the_result_contract(scanned: Path) -> None:
     result = AssessmentResult.model_validate(data)
     assert data["schema_version"] == 1
     assert set(data) >= {"schema_version", "tool", "project", "score", "grade", "checklist", "findings", "answers"}
-    assert [i["id"] for i in data["checklist"]] == [
-        "backend-proxy", "rate-limits", "billing-alerts", "usage-monitoring", "retry-logic", "key-hygiene", "efficiency",
-    ]  # fmt: skip
+    assert [i["id"] for i in data["checklist"]] == list(CHECKLIST_ORDER)
     for finding in data["findings"]:
         assert set(finding) >= {"id", "check", "checklist", "severity", "path", "line", "column", "message", "snippet"}
         assert "\\" not in finding["path"] and not finding["path"].startswith("/")
@@ -97,7 +95,7 @@ def test_html_is_self_contained(scanned: Path) -> None:
 
 
 def test_json_to_stdout_keeps_stdout_clean(demo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["scan", str(demo_root), "--json", "-"], capsys)
+    code, out, _ = run(["scan", str(demo_root), "--json", "-"], capsys)
     assert code == 0
     assert json.loads(out)["schema_version"] == 1
     assert "wrote" not in out
