@@ -23,13 +23,15 @@ def default_outputs() -> dict[str, Path]:
 def _copy_with_keys(source: Path, target: Path) -> None:
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
+        if "__pycache__" in rel.parts:  # pip byte-compiles the demo's .py files when installing the wheel
+            continue
         dest = target / rel
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         data = path.read_bytes()
-        text = data.decode("utf-8", errors="strict") if b"<<ASSESS_FAKE_KEY:" in data else None
+        text = data.decode("utf-8", errors="replace") if b"<<ASSESS_FAKE_KEY:" in data else None
         if text is not None and has_tokens(text):
             dest.write_text(materialize(text, seed="demo"), encoding="utf-8")
         else:
