@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess import __version__
 from assess.answers import default_path, load_answers
+from assess.baseline import Baseline, load_baseline, mark_new
 from assess.catalog import Catalog
 from assess.errors import InputError
 from assess.models import (
@@ -21,6 +22,7 @@ from assess.models import (
     ProjectInfo,
     RuleDoc,
     StoredAnswer,
+    SuppressionNote,
     ToolInfo,
 )
 from assess.questionnaire import question_flow
@@ -30,7 +32,11 @@ from assess.scan.facts import gather_facts
 from assess.scan.gitsafe import head_commit
 from assess.scan.languages import parsed_language
 from assess.scan.redact import register_key_patterns
+from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
 from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
+from assess.suppress import apply_suppressions, load_ignore_file
+
+IGNORE_FILE = Path(".assess") / "ignore.yaml"
 
 # progress(phase, done, total): phases are discover, facts, scan, done
 Progress = Callable[[str, int, int], None]
@@ -42,14 +48,24 @@ class ScanOptions:
     include_vendored: bool = False
     answers_path: Path | None = None
     display_root: str | None = None  # what the report calls the root (the demo hides its temp folder)
+    exclude: tuple[str, ...] = ()  # gitignore-style globs from config
+    include: tuple[str, ...] = ()
+    disabled: frozenset[str] = frozenset()  # check ids
+    only_items: frozenset[str] = frozenset()  # run only checks of these checklist items (pre-commit)
+    severity: tuple[tuple[str, str], ...] = ()  # (check id, severity) overrides
+    files: tuple[str, ...] | None = None  # check just these files (pre-commit's fast path)
+    changed_since: str | None = None  # check just files changed since this git ref
+    ignore_path: Path | None = None  # default PATH/.assess/ignore.yaml
+    baseline_path: Path | None = None  # an earlier result JSON: findings in it are not new
+    stale_answer_days: int = 180  # answers older than this are flagged in the report
 
 
-def _finding(raw: RawFinding) -> Finding:
+def _finding(raw: RawFinding, severity: dict[str, str]) -> Finding:
     return Finding(
         id=raw.fingerprint,
         check=raw.check.id,
         checklist=raw.check.checklist,
-        severity=raw.check.severity,
+        severity=severity.get(raw.check.id, raw.check.severity),  # type: ignore[arg-type]
         path=raw.rel,
         line=raw.line,
         column=raw.column,
@@ -120,6 +136,7 @@ def score_result(
                 weight=item.weight,
                 why=item.why,
                 reason=scored.reason,
+                fix=item.fix,
             )
         )
     table: dict[str, tuple[int, int | None]] = {r.id: (r.weight, r.score) for r in results}
@@ -149,6 +166,7 @@ class ScanSnapshot:
     providers: list[str]
     items_with_checks: set[str]
     checks_run: list[str]
+    suppression_notes: list[SuppressionNote] = field(default_factory=list)
 
 
 def scan_project(
@@ -162,23 +180,43 @@ def scan_project(
     if not root.is_dir():
         raise InputError("not a folder", root)
     register_key_patterns(p.regex for c in catalog.checks.values() for p in c.patterns)
+    unknown = sorted((options.disabled | {c for c, _ in options.severity}) - set(catalog.checks))
+    if unknown:
+        raise InputError(f"unknown check id(s) in settings: {', '.join(unknown)} (see 'assess checks')")
+    ignore_path = options.ignore_path or root / IGNORE_FILE
+    ignore_entries = load_ignore_file(ignore_path, set(catalog.checks))
     note("discover", 0, 0)
-    discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
-    note("facts", 0, len(discovery.files))
-    facts = gather_facts(discovery.files)
-    plan = ScanPlan.build(catalog)
+    if options.files is not None:
+        discovery = explicit_files(root, list(options.files), options.max_bytes)
+        facts = gather_facts(nearby_manifests(discovery.root, discovery.files))
+    else:
+        discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
+        apply_globs(discovery, options.exclude, options.include)
+        note("facts", 0, len(discovery.files))
+        facts = gather_facts(discovery.files)
+    to_check = discovery.files
+    if options.changed_since:
+        changed = changed_since(discovery.root, options.changed_since)
+        to_check = [c for c in discovery.files if c.rel in changed]
+        discovery.skipped["unchanged"] += len(discovery.files) - len(to_check)
+    enabled = [
+        c.id
+        for c in catalog.checks.values()
+        if c.id not in options.disabled and (not options.only_items or c.checklist in options.only_items)
+    ]
+    plan = ScanPlan.build(catalog, enabled)
     scanned = scan_files(
-        discovery.files,
+        to_check,
         plan,
         facts,
         options.max_bytes,
         progress=lambda done, total: note("scan", done, total),
     )
-    findings = sorted(
-        (_finding(raw) for raw in scanned.findings),
-        key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0),
-    )
-    parsed_langs = {parsed_language(c.rel) for c in discovery.files}
+    overrides = dict(options.severity)
+    raw_findings = [_finding(raw, overrides) for raw in scanned.findings]
+    checked, notes = apply_suppressions(raw_findings, scanned.suppressions, ignore_entries, _rel(ignore_path, root))
+    findings = sorted(checked, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
+    parsed_langs = {parsed_language(c.rel) for c in to_check}
     skipped = discovery.skipped + scanned.skipped
     note("done", len(discovery.files), len(discovery.files))
     return ScanSnapshot(
@@ -196,17 +234,49 @@ def scan_project(
         checks_run=sorted(
             {c.id for entries in plan.by_language.values() for c, _ in entries} | {c.id for c in plan.secret_checks}
         ),
+        suppression_notes=notes,
     )
 
 
-def build_result(snapshot: ScanSnapshot, catalog: Catalog, stored: dict[str, StoredAnswer]) -> AssessmentResult:
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _mark_stale(answers: list[AnswerResult], days: int, now: dt.datetime) -> list[AnswerResult]:
+    limit = now - dt.timedelta(days=days)
+    out = []
+    for answer in answers:
+        try:
+            when = dt.datetime.fromisoformat(answer.answered_at) if answer.answered_at else None
+        except ValueError:
+            when = None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        out.append(answer.model_copy(update={"stale": True}) if when is not None and when < limit else answer)
+    return out
+
+
+def build_result(
+    snapshot: ScanSnapshot,
+    catalog: Catalog,
+    stored: dict[str, StoredAnswer],
+    baseline: Baseline | None = None,
+    stale_answer_days: int = 180,
+) -> AssessmentResult:
     """Combine the scan with the answers given so far and score it. Cheap: call it after every answer."""
-    answers = combine_answers(catalog, stored, snapshot.findings, snapshot.providers)
-    checklist, score, grade, top = score_result(catalog, snapshot.findings, answers, snapshot.items_with_checks)
-    fired = sorted({f.check for f in snapshot.findings})
-    return AssessmentResult(
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    answers = _mark_stale(
+        combine_answers(catalog, stored, snapshot.findings, snapshot.providers), stale_answer_days, now
+    )
+    findings, baseline_info = mark_new(snapshot.findings, baseline) if baseline else (snapshot.findings, None)
+    checklist, score, grade, top = score_result(catalog, findings, answers, snapshot.items_with_checks)
+    fired = sorted({f.check for f in findings})
+    result = AssessmentResult(
         tool=ToolInfo(version=__version__),
-        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        generated_at=now.isoformat(),
         project=ProjectInfo(
             root=snapshot.display_root,
             commit=snapshot.commit,
@@ -221,12 +291,18 @@ def build_result(snapshot: ScanSnapshot, catalog: Catalog, stored: dict[str, Sto
         score=score,
         grade=grade,
         checklist=checklist,
-        findings=snapshot.findings,
+        findings=findings,
         answers=answers,
         top_fixes=top,
         checks_run=snapshot.checks_run,
         rules=[_rule_doc(catalog, cid) for cid in fired],
+        suppressions=snapshot.suppression_notes,
+        baseline=baseline_info,
     )
+    from assess.cost import estimate_exposure  # loads the price data only when a result is built
+
+    result.exposure = estimate_exposure(result)
+    return result
 
 
 def run_assessment(
@@ -236,7 +312,9 @@ def run_assessment(
     options = options or ScanOptions()
     answers_path = options.answers_path or default_path(root)
     stored = load_answers(answers_path, catalog)  # bad answers fail before the scan, not after it
-    return build_result(scan_project(root, catalog, options, progress), catalog, stored)
+    baseline = load_baseline(options.baseline_path) if options.baseline_path else None
+    snapshot = scan_project(root, catalog, options, progress)
+    return build_result(snapshot, catalog, stored, baseline, options.stale_answer_days)
 
 
 def _rule_doc(catalog: Catalog, check_id: str) -> RuleDoc:
@@ -249,4 +327,5 @@ def _rule_doc(catalog: Catalog, check_id: str) -> RuleDoc:
         why=check.why,
         fix=check.fix.default,
         references=check.references,
+        fix_frameworks=dict(check.fix.frameworks),
     )

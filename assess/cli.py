@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -18,11 +18,17 @@ from assess import __version__
 from assess.errors import InputError
 
 if TYPE_CHECKING:
+    from assess.assessment import ScanOptions
     from assess.catalog import Catalog
+    from assess.config import Settings
     from assess.models import AssessmentResult
 
 COMMANDS = ("scan", "demo", "render", "checks", "explain")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+# kept here, not imported from models, so `assess --help` does not load pydantic
+CHECKLIST_IDS = (
+    "backend-proxy", "rate-limits", "billing-alerts", "usage-monitoring", "retry-logic", "key-hygiene", "efficiency",
+)  # fmt: skip
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
@@ -32,25 +38,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"assess: {message} (see 'assess {self.prog.split()[-1]} --help')\n")
 
 
+OUTPUTS = ("json", "sarif", "markdown", "html", "pdf", "junit")
+
+
 def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
     out.add_argument("--json", metavar="FILE", help="the result JSON (the contract; re-render it later)")
+    out.add_argument("--sarif", metavar="FILE", help="SARIF 2.1.0 for code scanning")
+    out.add_argument("--markdown", metavar="FILE", help="a Markdown summary (pull requests, $GITHUB_STEP_SUMMARY)")
     out.add_argument("--html", metavar="FILE", help="a self-contained HTML report")
     out.add_argument("--pdf", metavar="FILE", help="a PDF report (needs Pango)")
+    out.add_argument("--junit", metavar="FILE", help="JUnit XML for CI test dashboards")
     if gates:
         gate = p.add_argument_group("gates (exit 1 when one fails)")
         gate.add_argument("--fail-under", type=int, metavar="SCORE", help="fail when the score is below SCORE")
         gate.add_argument("--fail-on", choices=SEVERITIES, help="fail on any open finding at or above SEVERITY")
+        gate.add_argument(
+            "--baseline", metavar="RESULT.json", help="report and gate on findings not in this earlier result"
+        )
 
 
 def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
+    p.add_argument("--ignore-file", metavar="FILE", help="accepted findings (default: PATH/.assess/ignore.yaml)")
     p.add_argument(
         "--include-vendored",
-        action="store_true",
+        action="store_const",
+        const=True,
         help="also scan node_modules, dist, .venv and similar folders",
     )
-    p.add_argument("--max-file-size", type=int, default=1_000_000, metavar="BYTES", help="skip larger files")
+    p.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files (default 1000000)")
+    p.add_argument("--changed-since", metavar="REF", help="check only files changed since this git ref")
+    p.add_argument("--only", metavar="ITEMS", help="run only the checks of these checklist items (comma-separated)")
+    p.add_argument("--files", nargs="*", metavar="FILE", help="check only these files (pre-commit passes staged files)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
 
 
@@ -84,40 +104,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stdout_used(args: argparse.Namespace) -> bool:
-    return any(getattr(args, name, None) == "-" for name in ("json", "html", "pdf"))
+def _stdout_used(outputs: dict[str, str | None]) -> bool:
+    return any(target == "-" for target in outputs.values())
 
 
-def write_outputs(result: AssessmentResult, args: argparse.Namespace) -> None:
-    """Every requested output; each written atomically. A missing Pango skips only the PDF."""
-    from assess.atomic import write_bytes_atomic, write_text_atomic
+def _text_renderer(name: str) -> Callable[[AssessmentResult], str]:
+    if name == "json":
+        from assess.report.json_report import render_json
+
+        return render_json
+    if name == "sarif":
+        from assess.report.sarif import render_sarif
+
+        return lambda result: render_sarif(result, _catalog())
+    if name == "markdown":
+        from assess.report.markdown import render_markdown
+
+        return render_markdown
+    if name == "junit":
+        from assess.report.junit import render_junit
+
+        return render_junit
     from assess.report.html import render_html
-    from assess.report.json_report import render_json
 
-    texts = {"json": render_json, "html": render_html}
-    for name, render in texts.items():
-        target = getattr(args, name, None)
+    return render_html
+
+
+def write_outputs(result: AssessmentResult, outputs: dict[str, str | None]) -> None:
+    """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
+    from assess.atomic import write_bytes_atomic, write_text_atomic
+
+    for name in OUTPUTS:
+        target = outputs.get(name)
         if not target:
             continue
-        text = render(result)
+        if name == "pdf":
+            from assess.report.pdf import PdfUnavailable, render_pdf
+
+            try:
+                data = render_pdf(result)
+            except PdfUnavailable as exc:
+                _note(str(exc))
+                continue
+            if target == "-":
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+            else:
+                write_bytes_atomic(Path(target), data)
+                _note(f"wrote PDF {target}")
+            continue
+        text = _text_renderer(name)(result)
         if target == "-":
             sys.stdout.write(text)
         else:
             write_text_atomic(Path(target), text)
             _note(f"wrote {name.upper()} {target}")
-    if getattr(args, "pdf", None):
-        from assess.report.pdf import PdfUnavailable, render_pdf
-
-        try:
-            data = render_pdf(result)
-        except PdfUnavailable as exc:
-            _note(str(exc))
-            return
-        if args.pdf == "-":
-            sys.stdout.buffer.write(data)
-        else:
-            write_bytes_atomic(Path(args.pdf), data)
-            _note(f"wrote PDF {args.pdf}")
 
 
 def _note(message: str) -> None:
@@ -130,15 +171,17 @@ def print_summary(result: AssessmentResult) -> None:
     sys.stdout.write(render_summary(result))
 
 
-def check_gates(result: AssessmentResult, args: argparse.Namespace) -> int:
+def check_gates(result: AssessmentResult, settings: Settings) -> int:
+    """Exit 1 with one line per failed gate; findings known in the baseline never fail a gate."""
     failed: list[str] = []
-    if args.fail_under is not None and result.score < args.fail_under:
-        failed.append(f"score {result.score} is below --fail-under {args.fail_under}")
-    if args.fail_on:
-        limit = SEVERITIES.index(args.fail_on)
-        hits = [f for f in result.findings if not f.suppressed and SEVERITIES.index(f.severity) <= limit]
+    if settings.fail_under is not None and result.score < settings.fail_under:
+        failed.append(f"score {result.score} is below --fail-under {settings.fail_under}")
+    if settings.fail_on:
+        limit = SEVERITIES.index(settings.fail_on)
+        hits = [f for f in result.findings if not f.suppressed and f.new and SEVERITIES.index(f.severity) <= limit]
         if hits:
-            failed.append(f"{len(hits)} open finding(s) at or above {args.fail_on}")
+            new = "new " if result.baseline else ""
+            failed.append(f"{len(hits)} open {new}finding(s) at or above {settings.fail_on} (--fail-on)")
     for reason in failed:
         _note(f"assess: gate failed: {reason}")
     return EXIT_GATE if failed else EXIT_OK
@@ -150,47 +193,90 @@ def _catalog() -> Catalog:
     return load_catalog()
 
 
-def _assess(root: Path, args: argparse.Namespace, display_root: str | None = None) -> AssessmentResult:
-    from assess.assessment import ScanOptions, run_assessment
+def _settings(root: Path, args: argparse.Namespace) -> Settings:
+    from assess.config import load_settings
 
-    options = ScanOptions(
-        max_bytes=args.max_file_size,
-        include_vendored=args.include_vendored,
-        answers_path=Path(args.answers) if args.answers else None,
+    given = {
+        name: getattr(args, name, None)
+        for name in (*OUTPUTS, "fail_under", "fail_on", "answers", "ignore_file", "max_file_size", "include_vendored")
+    }
+    return load_settings(root, given)
+
+
+def _options(root: Path, args: argparse.Namespace, settings: Settings, display_root: str | None) -> ScanOptions:
+    from assess.assessment import ScanOptions
+
+    only = frozenset(i.strip() for i in (args.only or "").split(",") if i.strip())
+    unknown = sorted(only - set(CHECKLIST_IDS))
+    if unknown:
+        raise InputError(f"--only: unknown checklist item(s) {', '.join(unknown)}; use {', '.join(CHECKLIST_IDS)}")
+    return ScanOptions(
+        max_bytes=settings.max_file_size,
+        include_vendored=settings.include_vendored,
+        answers_path=_under(root, settings.answers),
         display_root=display_root,
+        exclude=tuple(settings.exclude),
+        include=tuple(settings.include),
+        disabled=frozenset(settings.disable),
+        only_items=only,
+        severity=tuple(settings.severity.items()),
+        files=tuple(args.files) if args.files is not None else None,
+        changed_since=args.changed_since,
+        ignore_path=_under(root, settings.ignore_file),
+        baseline_path=Path(args.baseline) if getattr(args, "baseline", None) else None,
+        stale_answer_days=settings.stale_answer_days,
     )
-    return run_assessment(root, _catalog(), options)
 
 
-def _finish(result: AssessmentResult, args: argparse.Namespace) -> int:
-    write_outputs(result, args)
-    if not args.quiet and not _stdout_used(args):
+def _under(root: Path, value: str | None) -> Path | None:
+    """A path from settings: relative to the project when it came from its config, else as given."""
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() or path.exists() else root / path
+
+
+def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str | None = None) -> int:
+    from assess.assessment import run_assessment
+
+    if not root.is_dir():
+        raise InputError("path does not exist" if not root.exists() else "not a folder", root)
+    settings = _settings(root, args)
+    result = run_assessment(root, _catalog(), _options(root, args, settings, display_root))
+    outputs = settings.outputs.model_dump(by_alias=True)
+    write_outputs(result, outputs)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from assess.report.annotations import render_annotations
+
+        stream = sys.stderr if _stdout_used(outputs) else sys.stdout
+        stream.write(render_annotations(result))
+    if not args.quiet and not _stdout_used(outputs):
         print_summary(result)
-    return check_gates(result, args)
+    return check_gates(result, settings)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    return _finish(_assess(Path(args.path), args), args)
+    return _assess_and_report(Path(args.path), args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from assess.demo import DEMO_NAME, default_outputs, unpack_demo
 
-    if not any(getattr(args, n) for n in ("json", "html", "pdf")):
+    if not any(getattr(args, n) for n in OUTPUTS):
         for name, path in default_outputs().items():
             setattr(args, name, str(path))
     with unpack_demo(Path(args.workdir) if args.workdir else None) as root:
-        result = _assess(root, args, display_root=DEMO_NAME)
-    return _finish(result, args)
+        return _assess_and_report(root, args, display_root=DEMO_NAME)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from assess.report.json_report import load_result
 
     result = load_result(Path(args.result))
-    if not any(getattr(args, n) for n in ("json", "html", "pdf")):
-        raise InputError("nothing to render: give --html, --pdf or --json")
-    write_outputs(result, args)
+    outputs = {name: getattr(args, name, None) for name in OUTPUTS}
+    if not any(outputs.values()):
+        raise InputError("nothing to render: give --html, --pdf, --markdown, --sarif, --junit or --json")
+    write_outputs(result, outputs)
     return EXIT_OK
 
 

@@ -33,7 +33,11 @@ Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 Status = Literal["pass", "partial", "fail", "unknown"]
 AnswerSource = Literal["user", "detected", "default"]
-Scope = Literal["frontend", "backend", "mobile", "any"]
+# Where a check applies, by the role of a file: "client" is frontend or mobile (ships to a device),
+# "maybe-client" is every file not known to run only on a server.
+Scope = Literal["frontend", "backend", "mobile", "client", "maybe-client", "any"]
+# Where a key found by the catalog's key shapes sits, and so which check reports it (assess/scan/keys.py).
+KeyRoute = Literal["code", "env-file", "client", "public-env", "non-ai", "history"]
 Language = Literal["javascript", "typescript", "tsx", "python", "text"]
 
 
@@ -44,6 +48,14 @@ class _Strict(BaseModel):
 
 
 # --- catalog: checks -------------------------------------------------------------------------
+
+
+class AiCondition(_Strict):
+    """For a shape shared with keys of other products (Google `AIza`): when it is an AI key."""
+
+    provider: str  # the project uses this provider (ProjectInfo.providers name) ...
+    context: str  # ... or this regex matches near the key
+    unless: str | None = None  # a regex near the key naming another product, which wins over `provider`
 
 
 class SecretPattern(_Strict):
@@ -57,6 +69,9 @@ class SecretPattern(_Strict):
     min_entropy: float = 3.0
     # A shape with no prefix of its own is only credible near the provider's name or endpoint.
     context: str | None = None
+    # Near this, the key is public by design (a Firebase web config): never reported.
+    public_context: str | None = None
+    ai_only_if: AiCondition | None = None
 
 
 class FixMap(_Strict):
@@ -75,13 +90,27 @@ class Check(_Strict):
     languages: list[Language] = Field(min_length=1)
     scope: Scope
     keywords: list[str] = Field(min_length=1)
-    engine: Literal["ast-grep", "secrets"] = "ast-grep"
+    engine: Literal["ast-grep", "secrets", "project"] = "ast-grep"
     rule: dict[str, Any] | None = None
+    # One ast-grep rule per language where the grammars differ ("javascript" also serves typescript and tsx).
+    # The catalog fills it for every language of an ast-grep check, shared utils merged in: see rule_for.
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     patterns: list[SecretPattern] = Field(default_factory=list)
+    # Report keys found by any secrets check's patterns that sit here (e.g. "env-file": a committed .env).
+    key_routes: list[KeyRoute] = Field(default_factory=list)
+    # engine "project": the fact rules (checks/_facts/) collected during the one parse of each file, and
+    # the named judge (assess/scan/judges/) that reads them after the walk, with its parameters.
+    facts: list[str] = Field(default_factory=list)
+    judge: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
     message: str
     why: str
     fix: FixMap
     references: list[str] = Field(default_factory=list)
+
+    def rule_for(self, language: str) -> dict[str, Any] | None:
+        """The ast-grep config to run on files of `language`."""
+        return self.rules.get(language, self.rule)
 
     @field_validator("keywords")
     @classmethod
@@ -190,6 +219,7 @@ class ChecklistResult(BaseModel):
     weight: int = 0
     why: str = ""
     reason: str = ""
+    fix: str = ""  # what to do, from the checklist item's data
 
 
 class Finding(BaseModel):
@@ -205,6 +235,15 @@ class Finding(BaseModel):
     suppressed: bool = False
     title: str = ""
     scope: str | None = None
+    suppressed_by: Literal["inline", "ignore-file"] | None = None
+    suppression_reason: str | None = None
+    new: bool = True  # False when the same fingerprint is in the --baseline result
+    # Facts behind server-side cost findings, for the report and the questionnaire (None when not known).
+    provider: str | None = None
+    model: str | None = None  # the model name when the call site gives it as a literal
+    endpoint: str | None = None  # e.g. "POST /api/chat"
+    framework: str | None = None
+    attempts: int | None = None  # requests one logical call can make: retry wrapper × SDK attempts
 
 
 class AnswerResult(BaseModel):
@@ -217,6 +256,7 @@ class AnswerResult(BaseModel):
     answered_at: str | None = None
     contradicts_evidence: bool = False
     user_value: str | None = None  # the person's answer when evidence overrode it
+    stale: bool = False  # answered longer ago than the configured age (default 180 days)
 
 
 class RuleDoc(BaseModel):
@@ -229,6 +269,23 @@ class RuleDoc(BaseModel):
     why: str
     fix: str
     references: list[str] = Field(default_factory=list)
+    fix_frameworks: dict[str, str] = Field(default_factory=dict)  # framework name -> code example
+
+
+class SuppressionNote(BaseModel):
+    """A suppression that needs attention: no reason given, matching nothing, or expired."""
+
+    kind: Literal["no-reason", "unused", "expired"]
+    path: str | None = None
+    line: int | None = None
+    check: str | None = None
+    message: str
+
+
+class BaselineInfo(BaseModel):
+    path: str
+    new: int  # open findings not in the baseline
+    known: int  # open findings already in the baseline
 
 
 class FixAdvice(BaseModel):
@@ -236,6 +293,58 @@ class FixAdvice(BaseModel):
     title: str
     gain: int  # overall score points this item could still add
     fix: str
+
+
+class ExposurePool(BaseModel):
+    """One rate-limit pool at one tier: a model, or a family of models sharing one limit."""
+
+    provider: str
+    model: str  # the model priced: the dearest one in the pool
+    models: list[str] = Field(default_factory=list)  # every model counted in this pool
+    from_code: bool = False  # False: the provider's default model, none was found in code
+    family: str
+    tier: str  # the provider's own tier name, e.g. "Tier 4"
+    requests_per_minute: int
+    input_tokens_per_minute: int
+    output_tokens_per_minute: int
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    usd_per_hour: float
+
+
+class ExposureProvider(BaseModel):
+    provider: str
+    tier: str
+    usd_per_hour: float
+    monthly_limit_usd: float | None = None  # the provider's own monthly usage limit at this tier
+    pools: list[ExposurePool] = Field(default_factory=list)
+
+
+class ExposureScenario(BaseModel):
+    """Spend at one usage tier (the `provider-tier` answer value)."""
+
+    tier: str
+    usd_per_hour: float
+    hours_to_cap: float | None = None  # None: nothing stops it this month
+    spent_at_cap_usd: float | None = None
+    cap_source: Literal["yours", "provider"] | None = None  # whose limit stops it
+    providers: list[ExposureProvider] = Field(default_factory=list)
+
+
+class Exposure(BaseModel):
+    """Denial-of-wallet estimate: what a leaked key or an unlimited endpoint could spend."""
+
+    scenarios: list[ExposureScenario]  # one when the tier is known; lowest and highest paid tier otherwise
+    tier_known: bool
+    spend_cap_usd: float | None = None  # the person's hard monthly spend limit, all providers together
+    output_share: float
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    not_estimated: list[str] = Field(default_factory=list)  # providers or models with no tier data
+    prices_source: str
+    prices_checked: str
+    limits_source: list[str] = Field(default_factory=list)
+    limits_checked: str
 
 
 class AssessmentResult(BaseModel):
@@ -251,3 +360,6 @@ class AssessmentResult(BaseModel):
     top_fixes: list[FixAdvice] = Field(default_factory=list)
     checks_run: list[str] = Field(default_factory=list)
     rules: list[RuleDoc] = Field(default_factory=list)
+    suppressions: list[SuppressionNote] = Field(default_factory=list)
+    baseline: BaselineInfo | None = None
+    exposure: Exposure | None = None

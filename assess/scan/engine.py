@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,11 +19,11 @@ from assess.scan.languages import display_language, parsed_language
 from assess.scan.redact import redact, redact_text
 from assess.scan.roles import file_role, scope_applies
 from assess.scan.secrets import find_secrets
+from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
 BINARY_SNIFF = 8192
 SNIPPET_MAX = 200
 PROGRESS_EVERY = 50
-_SUPPRESS = re.compile(r"assess:\s*ignore\[([a-z0-9,\s-]+)\]\s*(\S.*)?")
 
 
 @dataclass(slots=True)
@@ -49,6 +48,7 @@ class ScanOutput:
     skipped: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,14 +112,6 @@ class _FileMatcher:
             self._lines = self.text.splitlines()
         return self._lines
 
-    def _suppressed(self, check_id: str, line: int) -> bool:
-        for number in (line, line - 1):
-            if 1 <= number <= len(self.lines):
-                match = _SUPPRESS.search(self.lines[number - 1])
-                if match and check_id in {c.strip() for c in match.group(1).split(",")}:
-                    return True
-        return False
-
     def add(
         self,
         check: Check,
@@ -146,7 +138,6 @@ class _FileMatcher:
                 message=message,
                 fingerprint=fingerprint(check.id, self.rel, snippet, ordinal),
                 role=self.role,
-                suppressed=self._suppressed(check.id, line),
                 provider=provider,
             )
         )
@@ -215,6 +206,8 @@ def scan_files(
         language = display_language(cand.rel)
         if language:
             out.languages[language] += 1
+        if SUPPRESSION_MARK in data:
+            out.suppressions.extend(find_suppressions(cand.rel, text))
         found = scan_text(cand.rel, data, text, plan, facts)
         out.findings.extend(found)
         out.providers.update(f.provider for f in found if f.provider)

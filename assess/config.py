@@ -1,0 +1,147 @@
+"""Settings: CLI flags > ASSESS_* environment > [tool.assess] (pyproject.toml) or .assess.toml > defaults.
+
+Unknown keys are errors naming the key, the file and its line: a typo in a gate must not silently
+turn the gate off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assess.errors import InputError
+from assess.models import Severity
+
+CONFIG_FILE = ".assess.toml"
+STALE_ANSWER_DAYS = 180
+
+
+class Outputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    json_: str | None = Field(default=None, alias="json")
+    sarif: str | None = None
+    markdown: str | None = None
+    html: str | None = None
+    pdf: str | None = None
+    junit: str | None = None
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    exclude: list[str] = Field(default_factory=list)  # gitignore-style globs, relative to the project
+    include: list[str] = Field(default_factory=list)  # when set, only matching files are checked
+    disable: list[str] = Field(default_factory=list)  # check ids
+    severity: dict[str, Severity] = Field(default_factory=dict)  # check id -> severity override
+    fail_under: int | None = Field(default=None, ge=0, le=100)
+    fail_on: Severity | None = None
+    answers: str | None = None
+    ignore_file: str | None = None
+    max_file_size: int = Field(default=1_000_000, gt=0)
+    include_vendored: bool = False
+    stale_answer_days: int = Field(default=STALE_ANSWER_DAYS, gt=0)
+    outputs: Outputs = Field(default_factory=Outputs)
+
+
+# ASSESS_<NAME> environment variables, and how to read each
+_ENV: dict[str, str] = {
+    "fail_under": "int",
+    "fail_on": "str",
+    "answers": "str",
+    "ignore_file": "str",
+    "max_file_size": "int",
+    "include_vendored": "bool",
+    "stale_answer_days": "int",
+    "exclude": "list",
+    "include": "list",
+    "disable": "list",
+}
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    match = re.search(rf"(?m)^\s*\"?{re.escape(key)}\"?\s*=", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _read_file_settings(root: Path) -> tuple[dict[str, Any], Path | None, str]:
+    for name, section in ((CONFIG_FILE, None), ("pyproject.toml", "tool.assess")):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"line (\d+)", str(exc))
+            raise InputError(f"invalid TOML: {exc}", path, int(found.group(1)) if found else None) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read: {exc}", path) from None
+        if section:
+            data = data.get("tool", {}).get("assess")
+            if data is None:
+                continue
+        if not isinstance(data, dict):
+            raise InputError("[tool.assess] must be a table", path)
+        return data, path, text
+    return {}, None, ""
+
+
+def _env_settings(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, kind in _ENV.items():
+        name = f"ASSESS_{key.upper()}"
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        if kind == "int":
+            try:
+                values[key] = int(raw)
+            except ValueError:
+                raise InputError(f"{name}={raw!r} is not a whole number") from None
+        elif kind == "bool":
+            if raw.lower() not in ("1", "true", "yes", "0", "false", "no"):
+                raise InputError(f"{name}={raw!r}: use true or false")
+            values[key] = raw.lower() in ("1", "true", "yes")
+        elif kind == "list":
+            values[key] = [part.strip() for part in raw.split(",") if part.strip()]
+        else:
+            values[key] = raw
+    return values
+
+
+def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | None = None) -> Settings:
+    """Merge the layers; `cli` holds only the flags the user actually gave (None means not given)."""
+    file_values, path, text = _read_file_settings(root)
+    if path is not None:
+        try:
+            Settings.model_validate(file_values)
+        except ValidationError as exc:
+            err = next((e for e in exc.errors() if e["type"] == "extra_forbidden"), exc.errors()[0])
+            key = str(err["loc"][-1]) if err["loc"] else ""
+            where = ".".join(str(p) for p in err["loc"])
+            message = f"unknown key '{where}'" if err["type"] == "extra_forbidden" else f"{where}: {err['msg']}"
+            raise InputError(message, path, _line_of_key(text, key)) from None
+    merged: dict[str, Any] = {**file_values, **_env_settings(dict(os.environ if environ is None else environ))}
+    outputs = dict(merged.get("outputs", {}))
+    for key, value in cli.items():
+        if value is None:
+            continue
+        if key in ("json", "sarif", "markdown", "html", "pdf", "junit"):
+            outputs[key] = value
+        elif key in ("exclude", "disable", "include") and not value:
+            continue
+        else:
+            merged[key] = value
+    merged["outputs"] = outputs
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"setting {where}: {err['msg']}") from None

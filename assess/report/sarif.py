@@ -1,0 +1,97 @@
+"""SARIF 2.1.0 for code scanning: every catalog rule, relative paths, fingerprints without lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from assess.catalog import Catalog
+from assess.models import AssessmentResult, Check, Finding
+from assess.scan.redact import redact_text
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+# GitHub code scanning orders alerts by this 0-10 score
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
+
+
+def _rule(check: Check) -> dict[str, Any]:
+    fix = check.fix.default
+    examples = "".join(f"\n\n**{fw}**\n\n```\n{code.strip()}\n```" for fw, code in check.fix.frameworks.items())
+    rule: dict[str, Any] = {
+        "id": check.id,
+        "name": "".join(part.capitalize() for part in check.id.split("-")),
+        "shortDescription": {"text": check.title},
+        "fullDescription": {"text": check.why},
+        "help": {
+            "text": f"{check.why}\n\nWhat to do instead: {fix}",
+            "markdown": f"**Why it costs money.** {check.why}\n\n**What to do instead.** {fix}{examples}",
+        },
+        "defaultConfiguration": {"level": LEVEL[check.severity]},
+        "properties": {
+            "tags": ["security", "cost", check.checklist],
+            "precision": "high",
+            "security-severity": SECURITY_SEVERITY[check.severity],
+            "checklist": check.checklist,
+        },
+    }
+    if check.references:
+        rule["helpUri"] = check.references[0]
+    return rule
+
+
+def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dict[str, Any]:
+    region: dict[str, Any] = {}
+    if finding.line:
+        region["startLine"] = finding.line
+        if finding.column:
+            region["startColumn"] = finding.column
+        if finding.snippet:
+            region["snippet"] = {"text": redact_text(finding.snippet)}
+    location: dict[str, Any] = {
+        "physicalLocation": {"artifactLocation": {"uri": finding.path or ".", "uriBaseId": "%SRCROOT%"}}
+    }
+    if region:
+        location["physicalLocation"]["region"] = region
+    out: dict[str, Any] = {
+        "ruleId": finding.check,
+        "level": LEVEL[finding.severity],
+        "message": {"text": redact_text(finding.message)},
+        "locations": [location],
+        "partialFingerprints": {"assessFingerprint/v1": finding.id},
+        "properties": {"severity": finding.severity, "checklist": finding.checklist},
+    }
+    if finding.check in rule_index:
+        out["ruleIndex"] = rule_index[finding.check]
+    if finding.suppressed:
+        kind = "inSource" if finding.suppressed_by == "inline" else "external"
+        suppression: dict[str, Any] = {"kind": kind, "status": "accepted"}
+        if finding.suppression_reason:
+            suppression["justification"] = finding.suppression_reason
+        out["suppressions"] = [suppression]
+    if baseline:
+        out["baselineState"] = "new" if finding.new else "unchanged"
+    return out
+
+
+def render_sarif(result: AssessmentResult, catalog: Catalog) -> str:
+    checks = sorted(catalog.checks.values(), key=lambda c: c.id)
+    rule_index = {check.id: i for i, check in enumerate(checks)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "assess",
+                "version": result.tool.version,
+                "semanticVersion": result.tool.version,
+                "rules": [_rule(check) for check in checks],
+            }
+        },
+        "automationDetails": {"id": "assess/"},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, rule_index, result.baseline is not None) for f in result.findings],
+        "properties": {"score": result.score, "grade": result.grade},
+    }
+    if result.project.commit:
+        run["versionControlProvenance"] = [{"repositoryUri": "urn:assess:local", "revisionId": result.project.commit}]
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
