@@ -5,6 +5,7 @@ Project facts still come from the whole tree; only the per-file checks are narro
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from pathlib import Path
@@ -32,14 +33,48 @@ def apply_globs(discovery: Discovery, exclude: tuple[str, ...], include: tuple[s
     discovery.files = kept
 
 
+def _blob_id(path: Path) -> str | None:
+    """git's object id of a file's bytes as they are (sha1 repositories), computed without running git."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
 def changed_since(root: Path, ref: str) -> set[str]:
-    """Paths (relative to root) changed between `ref` and the work tree, plus untracked files."""
+    """Paths (relative to root) changed between `ref` and the work tree, plus untracked files.
+
+    `git diff REF` against the work tree would run the repository's clean filters and fsmonitor (code
+    from a repository we do not trust), so commits are compared tree to tree, and the work tree is
+    compared with HEAD by hashing files here. A file with a filter may look changed: that only means it
+    is checked, which is the safe side.
+    """
     if run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
         raise InputError(f"--changed-since: '{ref}' is not a commit in this repository", root)
-    changed = run_git(root, "diff", "--name-only", "--relative", "-z", "--no-renames", ref, "--")
+    changed: set[str] = set()
+    committed = run_git(
+        root, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", ref, "HEAD", "--"
+    )
+    changed.update(os.fsdecode(n) for n in (committed or b"").split(b"\0") if n)
+    prefix = (run_git(root, "rev-parse", "--show-prefix") or b"").decode("utf-8", "replace").strip()
+    sha1 = (run_git(root, "rev-parse", "--show-object-format") or b"sha1").strip() == b"sha1"
+    listing = run_git(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD") or b""
+    for entry in listing.split(b"\0"):
+        if not entry or b"\t" not in entry:
+            continue
+        meta, name = entry.split(b"\t", 1)
+        full = os.fsdecode(name)
+        if not full.startswith(prefix):
+            continue
+        rel = full[len(prefix) :]
+        current = _blob_id(root / rel) if sha1 else None
+        if current is None or current != meta.split()[2].decode("ascii", "replace"):
+            changed.add(rel)
     untracked = run_git(root, "ls-files", "-z", "--others", "--exclude-standard")
-    names = (changed or b"") + b"\0" + (untracked or b"")
-    return {os.fsdecode(n) for n in names.split(b"\0") if n}
+    changed.update(os.fsdecode(n) for n in (untracked or b"").split(b"\0") if n)
+    # `git diff --relative` is not used above (it reads the work tree); make committed names relative here
+    return {name[len(prefix) :] if prefix and name.startswith(prefix) else name for name in changed}
 
 
 def explicit_files(root: Path, paths: list[str], max_bytes: int) -> Discovery:
