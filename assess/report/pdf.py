@@ -1,23 +1,58 @@
-"""PDF from the report HTML with WeasyPrint, fetching nothing outside templates/."""
+"""PDF from the report HTML with WeasyPrint, fetching nothing outside templates/.
+
+The HTML is rendered with `media="print"`: the same template plus pdf.css (bundled fonts, page boxes,
+running header, the contents' page numbers). The URL fetcher serves files under templates/ (the fonts)
+and refuses everything else: the network, data: URLs and any other file, so a path or snippet from a
+scanned project can never make the renderer read or send anything.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from assess import paths
 from assess.models import AssessmentResult
-from assess.report.html import render_html
+from assess.report.html import PAGE_SIZES, ReportOptions, render_html
 
 PANGO_HINT = (
     "PDF skipped: WeasyPrint needs Pango from the system "
     "(Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango)"
 )
+# Territories whose paper is US Letter (glibc's LC_PAPER data); everywhere else uses A4.
+LETTER_TERRITORIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PA", "DO", "SV", "NI", "PR"})
 
 
 class PdfUnavailable(Exception):
     """WeasyPrint or its system libraries are missing; every other output is still written."""
+
+
+class FetchRefused(ValueError):
+    """A URL outside templates/ was asked for; WeasyPrint logs it and leaves the resource out."""
+
+
+def page_size_from_locale(environ: Mapping[str, str] | None = None) -> str:
+    """Letter for a US-style paper locale (LC_ALL, then LC_PAPER, then LANG), otherwise A4."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = env.get(name, "")
+        if value:
+            territory = value.split(".")[0].split("@")[0].partition("_")[2].upper()
+            return "Letter" if territory in LETTER_TERRITORIES else "A4"
+    return "A4"
+
+
+def normalise_page_size(value: str | None) -> str:
+    """`a4`/`letter` from a flag (any case) or None for the locale's choice."""
+    if value is None:
+        return page_size_from_locale()
+    for size in PAGE_SIZES:
+        if value.lower() == size.lower():
+            return size
+    raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
 
 
 def _load_weasyprint() -> Any:
@@ -28,27 +63,37 @@ def _load_weasyprint() -> Any:
     return weasyprint
 
 
-def _fetcher_for(weasyprint: Any) -> Any:
+def allowed_file(url: str, root: Path | None = None) -> Path | None:
+    """The file a `file:` URL names when it is a regular file under templates/, else None."""
+    allowed = (root or paths.templates_dir()).resolve()
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    target = Path(unquote(parts.path)).resolve()
+    if target.is_relative_to(allowed) and target.is_file():
+        return target
+    return None
+
+
+def fetcher_for(weasyprint: Any) -> Any:
     """A URLFetcher that serves files under templates/ and refuses everything else."""
-    allowed = paths.templates_dir().resolve()
     base = getattr(weasyprint, "URLFetcher", None) or weasyprint.urls.URLFetcher
 
     class TemplatesOnly(base):  # type: ignore[misc, valid-type]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("file://"):
-                target = Path(unquote(url[len("file://") :].split("?", 1)[0].split("#", 1)[0])).resolve()
-                if target.is_relative_to(allowed) and target.is_file():
-                    return super().fetch(url, headers)
-            raise ValueError(f"refused to fetch {url[:80]!r}: only files under templates/ are allowed")
+            if allowed_file(url) is None:
+                raise FetchRefused(f"refused to fetch {url[:80]!r}: only files under templates/ are allowed")
+            return super().fetch(url, headers)
 
     return TemplatesOnly(allowed_protocols=["file"], allow_redirects=False)
 
 
-def render_pdf(result: AssessmentResult) -> bytes:
+def render_pdf(result: AssessmentResult, options: ReportOptions | None = None) -> bytes:
+    """The report as a tagged PDF (title, language, outline) in the options' page size."""
     weasyprint = _load_weasyprint()
-    html = render_html(result, media="print")
+    html = render_html(result, media="print", options=options)
     document = weasyprint.HTML(
-        string=html, base_url=str(paths.templates_dir()) + "/", url_fetcher=_fetcher_for(weasyprint)
+        string=html, base_url=paths.templates_dir().resolve().as_uri() + "/", url_fetcher=fetcher_for(weasyprint)
     )
-    data: bytes = document.write_pdf()
+    data: bytes = document.write_pdf(pdf_tags=True)
     return data
