@@ -27,9 +27,7 @@ def hostile_repo(tmp_path: Path) -> tuple[Path, Path]:
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     (root / "app.js").write_text("new OpenAI({ dangerouslyAllowBrowser: true });\n")
     (root / ".gitattributes").write_text("*.js filter=evil diff=evil\n")
-    subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=a@b.c", "-c", "user.name=a", "add", "-A"], check=True
-    )
+    subprocess.run(["git", "-C", str(root), "-c", "user.email=a@b.c", "-c", "user.name=a", "add", "-A"], check=True)
     subprocess.run(
         ["git", "-C", str(root), "-c", "user.email=a@b.c", "-c", "user.name=a", "commit", "-qm", "x"], check=True
     )
@@ -75,7 +73,9 @@ def test_scanned_code_is_never_imported(tmp_path: Path, capsys: pytest.CaptureFi
     payload = f"open({str(marker)!r}, 'w').write('x')\n"
     (project / "setup.py").write_text(payload)
     (project / "conftest.py").write_text(payload)
-    (project / "app.py").write_text(payload + "from openai import OpenAI\nOpenAI().chat.completions.create(model='x')\n")
+    (project / "app.py").write_text(
+        payload + "from openai import OpenAI\nOpenAI().chat.completions.create(model='x')\n"
+    )
     (project / "sitecustomize.py").write_text(payload)
     (project / "package.json").write_text('{"scripts": {"preinstall": "touch ' + str(marker) + '"}}')
     assert _run(["scan", str(project), "-q"], capsys) == 0
