@@ -24,6 +24,7 @@ from assess import paths
 from assess.models import AnswerResult, AssessmentResult, Finding, RuleDoc
 from assess.report.history import HistoryPoint, history_points
 from assess.scan.redact import redact_text
+from assess.scoring import GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP
 
 MARKS = {
     "pass": ("✓", "pass"),
@@ -39,7 +40,7 @@ BANDS = {
     "D": ("Exposed", "partial"),
     "F": ("High risk", "fail"),
 }
-GRADE_FLOORS = (("F", 0), ("D", 40), ("C", 60), ("B", 75), ("A", 90))
+GRADE_FLOORS = tuple((grade, floor) for floor, grade in sorted(GRADES))
 SOURCES = {"user": "a person", "detected": "detected in code", "default": "default"}
 PAGE_SIZES = ("A4", "Letter")
 # SVG takes colours as attributes (WeasyPrint's SVG renderer does not read the page's CSS); same as report.css.
@@ -191,7 +192,7 @@ def gauge(score: int) -> Gauge:
     floors = [*GRADE_FLOORS, ("", 100)]
     bands = [(_arc(lo, hi, 88), band(g)[1], g) for (g, lo), (_, hi) in itertools.pairwise(floors)]
     value = _arc(0, max(score, 0.5), 70) if score > 0 else None
-    inner, outer = _point(score, 52), _point(score, 94)
+    inner, outer = _point(score, 60), _point(score, 92)
     return Gauge(bands, _arc(0, 100, 70), value, (*inner, *outer))
 
 
@@ -261,6 +262,7 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "page_size": options.page_size,
         "marks": MARKS,
         "colours": COLOURS,
+        "svg_font": "Assess Sans, DejaVu Sans, Arial, sans-serif",
         "sources": SOURCES,
         "open_findings": open_findings,
         "critical": sum(1 for f in open_findings if f.severity == "critical"),
@@ -271,6 +273,8 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "history": history,
         "chart": history_chart(history, result.generated_at),
         "rule_titles": {rule.id: rule.title for rule in result.rules},
+        "scoring": {"grades": GRADES, "caps": SEVERITY_CAP, "pass_at": PASS_AT, "partial_at": PARTIAL_AT},
+        "spend_limit": next((a.value for a in result.answers if a.question == "spend-limit"), None),
     }
 
 
