@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from assess.catalog import Catalog
     from assess.config import Settings
     from assess.models import AssessmentResult
+    from assess.report.html import ReportOptions
 
 COMMANDS = ("scan", "demo", "render", "checks", "explain")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -49,6 +50,15 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out.add_argument("--html", metavar="FILE", help="a self-contained HTML report")
     out.add_argument("--pdf", metavar="FILE", help="a PDF report (needs Pango)")
     out.add_argument("--junit", metavar="FILE", help="JUnit XML for CI test dashboards")
+    out.add_argument(
+        "--history",
+        action="append",
+        metavar="PATH",
+        help="earlier result JSONs, or folders of them: adds the score trend to HTML and PDF (repeatable)",
+    )
+    out.add_argument(
+        "--page-size", type=str.lower, choices=("a4", "letter"), help="PDF paper size (default: from the locale)"
+    )
     if gates:
         gate = p.add_argument_group("gates (exit 1 when one fails)")
         gate.add_argument("--fail-under", type=int, metavar="SCORE", help="fail when the score is below SCORE")
@@ -130,7 +140,9 @@ def _text_renderer(name: str) -> Callable[[AssessmentResult], str]:
     return render_html
 
 
-def write_outputs(result: AssessmentResult, outputs: dict[str, str | None]) -> None:
+def write_outputs(
+    result: AssessmentResult, outputs: dict[str, str | None], report: ReportOptions | None = None
+) -> None:
     """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
     from assess.atomic import write_bytes_atomic, write_text_atomic
 
@@ -142,7 +154,7 @@ def write_outputs(result: AssessmentResult, outputs: dict[str, str | None]) -> N
             from assess.report.pdf import PdfUnavailable, render_pdf
 
             try:
-                data = render_pdf(result)
+                data = render_pdf(result, report)
             except PdfUnavailable as exc:
                 _note(str(exc))
                 continue
@@ -153,12 +165,27 @@ def write_outputs(result: AssessmentResult, outputs: dict[str, str | None]) -> N
                 write_bytes_atomic(Path(target), data)
                 _note(f"wrote PDF {target}")
             continue
-        text = _text_renderer(name)(result)
+        if name == "html":
+            from assess.report.html import render_html
+
+            text = render_html(result, options=report)
+        else:
+            text = _text_renderer(name)(result)
         if target == "-":
             sys.stdout.write(text)
         else:
             write_text_atomic(Path(target), text)
             _note(f"wrote {name.upper()} {target}")
+
+
+def _report_options(args: argparse.Namespace) -> ReportOptions:
+    """--history and --page-size: earlier scores for the trend, and the PDF's paper size."""
+    from assess.report.history import load_history
+    from assess.report.html import ReportOptions
+    from assess.report.pdf import normalise_page_size
+
+    history = load_history(Path(p) for p in getattr(args, "history", None) or ())
+    return ReportOptions(history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)))
 
 
 def _note(message: str) -> None:
@@ -242,9 +269,10 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
     if not root.is_dir():
         raise InputError("path does not exist" if not root.exists() else "not a folder", root)
     settings = _settings(root, args)
+    report = _report_options(args)  # a bad --history fails before the scan, not after it
     result = run_assessment(root, _catalog(), _options(root, args, settings, display_root))
     outputs = settings.outputs.model_dump(by_alias=True)
-    write_outputs(result, outputs)
+    write_outputs(result, outputs, report)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from assess.report.annotations import render_annotations
 
@@ -276,7 +304,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     outputs = {name: getattr(args, name, None) for name in OUTPUTS}
     if not any(outputs.values()):
         raise InputError("nothing to render: give --html, --pdf, --markdown, --sarif, --junit or --json")
-    write_outputs(result, outputs)
+    write_outputs(result, outputs, _report_options(args))
     return EXIT_OK
 
 
