@@ -160,7 +160,9 @@ def check_groups(result: AssessmentResult, item_id: str) -> list[CheckGroup]:
     for check, findings in grouped.items():
         rule = rules.get(check)
         examples = rule.fix_frameworks if rule else {}
-        fixes = [(fw, examples[fw]) for fw in result.project.frameworks if fw in examples]
+        # the frameworks these findings sit in first, then the rest of the project's
+        detected = dict.fromkeys([*(f.framework for f in findings if f.framework), *result.project.frameworks])
+        fixes = [(fw, examples[fw]) for fw in detected if fw in examples]
         groups.append(CheckGroup(check, rule, findings, fixes))
     return groups
 
@@ -245,8 +247,14 @@ def _environment() -> Environment:
     return env
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+@cache
 def _css(*names: str) -> str:
-    return "\n".join((paths.templates_dir() / name).read_text(encoding="utf-8") for name in names)
+    """The stylesheets to inline, without their comments (they are for whoever edits templates/)."""
+    text = "\n".join((paths.templates_dir() / name).read_text(encoding="utf-8") for name in names)
+    return "\n".join(line for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip())
 
 
 def report_context(result: AssessmentResult, media: str, options: ReportOptions | None = None) -> dict[str, Any]:
