@@ -1,0 +1,239 @@
+"""`assess [PATH]` in a terminal: answer questions while the project is scanned, then read and share the result.
+
+The app is a thin view over the headless core: `Session` keeps the answers and the place, the core
+scans, scores and renders. The scan runs in a worker thread so the first question shows at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from assess.assessment import Progress, ScanOptions, ScanSnapshot, scan_project
+from assess.atomic import write_bytes_atomic, write_text_atomic
+from assess.catalog import Catalog
+from assess.errors import InputError
+from assess.models import AssessmentResult
+from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLanded, ScanProgress
+from assess.tui.safe import display_path
+from assess.tui.screens.questions import QuestionScreen
+from assess.tui.screens.results import ResultsScreen
+from assess.tui.session import ReportTargets, Session
+
+Scanner = Callable[[Path, Catalog, ScanOptions, Progress], ScanSnapshot]
+PROGRESS_EVERY = 0.05  # seconds between progress updates posted from the scan thread
+
+
+def _default_scanner(root: Path, catalog: Catalog, options: ScanOptions, progress: Progress) -> ScanSnapshot:
+    return scan_project(root, catalog, options, progress)
+
+
+def progress_bar(done: int, total: int, width: int = 12) -> str:
+    filled = round(width * done / total) if total else 0
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def scan_line(phase: str, done: int, total: int) -> str:
+    """The scan's phase in words, with files done of total where known."""
+    if phase == "discover":
+        return "Scanning: finding files…"
+    if phase == "facts":
+        return f"Scanning: reading the manifests among {total} files…"
+    if phase == "scan":
+        return f"Scanning: {done} of {total} files {progress_bar(done, total)}"
+    return "Scanning…"
+
+
+class AssessApp(App[int]):
+    """The questionnaire and the results over one project. `revision` changes whenever anything known does."""
+
+    TITLE = "assess"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    revision: reactive[int] = reactive(0, init=False)
+    scan_line: reactive[str] = reactive("Scanning…", init=False)
+    report_line: reactive[str] = reactive("", init=False)
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        options: ScanOptions | None = None,
+        reports: ReportTargets | None = None,
+        scanner: Scanner = _default_scanner,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.options = options or ScanOptions()
+        self.reports = reports or ReportTargets.beside(session.answers_path)
+        self._scanner = scanner
+        self._result: AssessmentResult | None = None
+        self._result_revision = -1
+        self.report_line = self._report_hint()
+
+    @property
+    def project_name(self) -> str:
+        return Path(self.session.display_root).name or self.session.display_root
+
+    @property
+    def result(self) -> AssessmentResult:
+        """The scored result for what is known now; rebuilt once per revision (it is cheap)."""
+        if self._result is None or self._result_revision != self.revision:
+            self._result = self.session.result()
+            self._result_revision = self.revision
+        return self._result
+
+    def bump(self) -> None:
+        """Something known changed (an answer, the scan, the place): every view refreshes."""
+        self.revision += 1
+
+    def _report_hint(self) -> str:
+        return f"p writes {display_path(self.reports.pdf)} · h writes {display_path(self.reports.html)}"
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(QuestionScreen())
+        if self.session.current is None:
+            self.push_screen(ResultsScreen())  # everything answered already: the result is what they came for
+        self.bump()
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _scan(self) -> None:
+        last = 0.0
+
+        def progress(phase: str, done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if phase == "scan" and done not in (0, total) and now - last < PROGRESS_EVERY:
+                return  # a large project reports every file: the screen needs a few updates a second
+            last = now
+            self.post_message(ScanProgress(phase, done, total))
+
+        try:
+            snapshot = self._scanner(self.session.root, self.session.catalog, self.options, progress)
+        except InputError as exc:
+            self.post_message(ScanFailed(exc.one_line()))
+        except Exception as exc:  # a scan bug must not take the answers down with it
+            self.post_message(ScanFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(ScanLanded(snapshot))
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        if not self.session.scanned:
+            self.scan_line = scan_line(message.phase, message.done, message.total)
+
+    def on_scan_landed(self, message: ScanLanded) -> None:
+        snapshot = message.snapshot
+        self.session.snapshot = snapshot
+        live = sum(1 for f in snapshot.findings if not f.suppressed)
+        self.scan_line = f"Scan done: {snapshot.files_scanned} files, {live} finding{'s' if live != 1 else ''}"
+        self.bump()
+
+    def on_scan_failed(self, message: ScanFailed) -> None:
+        self.scan_line = f"Scan failed: {message.reason[:200]} (answers still count)"
+        self.notify(message.reason, title="Scan failed", severity="error", timeout=15)
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def show_results(self) -> None:
+        if not isinstance(self.screen, ResultsScreen):
+            self.push_screen(ResultsScreen())
+
+    # --- reports ---------------------------------------------------------------------------
+
+    def write_report(self, kind: str) -> None:
+        self.report_line = f"Writing the {kind}…"
+        self._write_report(kind, self.result)
+
+    @work(thread=True, group="reports")
+    def _write_report(self, kind: str, result: AssessmentResult) -> None:
+        from assess.report.html import render_html
+
+        target = self.reports.pdf if kind == "PDF" else self.reports.html
+        try:
+            if kind == "PDF":
+                from assess.report.pdf import PdfUnavailable, render_pdf
+
+                try:
+                    data = render_pdf(result)
+                except PdfUnavailable as exc:
+                    self.post_message(ReportFailed(kind, str(exc)))
+                    return
+                write_bytes_atomic(target, data)
+            else:
+                write_text_atomic(target, render_html(result))
+        except InputError as exc:
+            self.post_message(ReportFailed(kind, exc.one_line()))
+        except Exception as exc:  # a renderer bug: say so, keep the app and the answers
+            self.post_message(ReportFailed(kind, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(ReportWritten(kind, target))
+
+    def on_report_written(self, message: ReportWritten) -> None:
+        self.report_line = f"Wrote the {message.kind}: {display_path(message.path)}   ({self._report_hint()})"
+        self.notify(display_path(message.path), title=f"{message.kind} written")
+
+    def on_report_failed(self, message: ReportFailed) -> None:
+        self.report_line = f"{message.kind} not written: {message.reason}"
+        self.notify(message.reason, title=f"{message.kind} not written", severity="error", timeout=15)
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see 'assess --help'; 'assess scan' takes the CI options)")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = _Parser(
+        prog="assess",
+        description="Interactive assessment: answer what code cannot show while the project is scanned.",
+    )
+    parser.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    parser.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
+    parser.add_argument("--html", metavar="FILE", help="where h writes the HTML report")
+    parser.add_argument("--pdf", metavar="FILE", help="where p writes the PDF report")
+    parser.add_argument("--include-vendored", action="store_true", help="also scan node_modules, dist, .venv")
+    parser.add_argument("--max-file-size", type=int, default=1_000_000, metavar="BYTES", help="skip larger files")
+    return parser.parse_args(argv)
+
+
+def build_app(argv: list[str]) -> AssessApp:
+    """Everything that can be wrong with the input fails here, before the screen changes (InputError)."""
+    args = parse_args(argv)
+    root = Path(args.path)
+    session = Session.open(root, Path(args.answers) if args.answers else None)
+    beside = ReportTargets.beside(session.answers_path)
+    reports = ReportTargets(
+        html=Path(args.html) if args.html else beside.html,
+        pdf=Path(args.pdf) if args.pdf else beside.pdf,
+    )
+    options = ScanOptions(
+        max_bytes=args.max_file_size,
+        include_vendored=args.include_vendored,
+        answers_path=session.answers_path,
+    )
+    return AssessApp(session, options=options, reports=reports)
+
+
+def run_tui(argv: list[str]) -> int:
+    """Entry point from the CLI: `argv` is everything after the program name."""
+    app = build_app(argv)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,39 @@
+"""App-wide messages: posted from worker threads (post_message is thread-safe) and handled by the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+
+from assess.assessment import ScanSnapshot
+
+
+@dataclass
+class ScanProgress(Message):
+    phase: str  # discover, facts, scan, done
+    done: int
+    total: int
+
+
+@dataclass
+class ScanLanded(Message):
+    snapshot: ScanSnapshot
+
+
+@dataclass
+class ScanFailed(Message):
+    reason: str
+
+
+@dataclass
+class ReportWritten(Message):
+    kind: str  # "PDF" or "HTML"
+    path: Path
+
+
+@dataclass
+class ReportFailed(Message):
+    kind: str
+    reason: str

@@ -1,0 +1,1 @@
+"""The two screens: one question at a time, and the results."""

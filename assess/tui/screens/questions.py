@@ -1,0 +1,137 @@
+"""One question at a time, each answered with a single key.
+
+Keys: a number picks that choice (`y`/`n` for yes/no, `?` for not sure); Enter or a click accepts the
+highlighted choice (the saved answer, else what the code showed); ← back, → next, `s` skips to the
+next unanswered question, `r` shows the results, `q` quits. Every answer is written as it is given.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from assess.errors import InputError
+from assess.models import AnswerSource
+from assess.tui.safe import display_path
+from assess.tui.widgets.choice_list import ChoiceList
+from assess.tui.widgets.question_card import QuestionCard
+from assess.tui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from assess.tui.app import AssessApp
+
+
+class QuestionScreen(Screen[None]):
+    BINDINGS = [
+        # priority: the choice list inherits left/right (horizontal scroll) from ScrollableContainer
+        Binding("left", "back", "Back", key_display="←", priority=True),
+        Binding("b,backspace", "back", "Back", show=False),
+        Binding("right", "forward", "Next", key_display="→", priority=True),
+        Binding("s", "skip", "Skip"),
+        Binding("r", "results", "Results"),
+        Binding("question_mark", "choose_value('not-sure')", "Not sure", show=False),
+        Binding("y", "choose_value('yes')", "Yes", show=False),
+        Binding("n", "choose_value('no')", "No", show=False),
+        *(Binding(str(n), f"choose_index({n - 1})", f"Choice {n}", show=False) for n in range(1, 10)),
+    ]
+
+    @property
+    def assess(self) -> AssessApp:
+        return cast("AssessApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.assess.project_name, id="top")
+        yield QuestionCard(id="card")
+        yield ChoiceList(id="choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.assess, "revision", self.refresh_view)
+        self.watch(self.assess, "scan_line", self._scan_line)
+        self.query_one(ChoiceList).focus()
+
+    def _scan_line(self, line: str) -> None:
+        self.query_one(TopBar).show(scan=line)
+
+    def refresh_view(self) -> None:
+        session = self.assess.session
+        state = session.state(session.current)
+        if state is None:
+            # the question no longer applies (an earlier answer changed) or none was chosen yet
+            session.current = session.resume_point() or session.next_question(None)
+            state = session.state(session.current)
+        if state is None:
+            return
+        index, total = session.position(session.current)
+        answered = total - len(session.unanswered())
+        self.query_one(TopBar).show(
+            place=f"Question {index} of {total} · {answered} answered",
+            note=f"answers: {display_path(session.answers_path)}",
+        )
+        self.query_one(QuestionCard).show(state, session.catalog, session.scanned)
+        self.query_one(ChoiceList).show(state)
+
+    # --- answering -------------------------------------------------------------------------
+
+    def _answer(self, value: str) -> None:
+        session = self.assess.session
+        state = session.state(session.current)
+        if state is None or state.question.choice(value) is None:
+            self.app.bell()
+            return
+        source: AnswerSource = "detected" if value == state.detected else "user"
+        try:
+            session.answer(state.question.id, value, source)
+        except InputError as exc:
+            self.notify(exc.one_line(), title="Answer not saved", severity="error", timeout=10)
+            return
+        self._go(session.next_unanswered(state.question.id))
+
+    def _go(self, qid: str | None) -> None:
+        """Show `qid`, or the results when there is nothing further to ask."""
+        session = self.assess.session
+        if qid is None:
+            self.assess.bump()
+            self.assess.show_results()
+            return
+        session.current = qid
+        self.assess.bump()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._answer(event.option.id)
+
+    def action_choose_value(self, value: str) -> None:
+        self._answer(value)
+
+    def action_choose_index(self, index: int) -> None:
+        values = self.query_one(ChoiceList).values
+        if index < len(values):
+            self._answer(values[index])
+        else:
+            self.app.bell()
+
+    # --- moving ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        previous = self.assess.session.previous_question(self.assess.session.current)
+        if previous is None:
+            self.app.bell()
+            return
+        self._go(previous)
+
+    def action_forward(self) -> None:
+        self._go(self.assess.session.next_question(self.assess.session.current))
+
+    def action_skip(self) -> None:
+        self._go(self.assess.session.next_unanswered(self.assess.session.current))
+
+    def action_results(self) -> None:
+        self.assess.show_results()

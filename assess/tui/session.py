@@ -1,0 +1,157 @@
+"""One interactive assessment: the answers so far, the scan once it lands, and where the person is.
+
+No Textual here: the screens are thin views over this, and it is tested on its own. Every rule about
+which questions apply, what evidence shows and how answers score lives in the core; this only keeps
+the place in the questionnaire and writes each answer the moment it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assess.answers import default_path, load_answers, save_answer
+from assess.assessment import ScanSnapshot, build_result
+from assess.catalog import Catalog, load_catalog
+from assess.errors import InputError
+from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, StoredAnswer
+from assess.questionnaire import QuestionState, question_flow
+
+
+@dataclass(frozen=True)
+class ReportTargets:
+    html: Path
+    pdf: Path
+
+    @classmethod
+    def beside(cls, answers_path: Path) -> ReportTargets:
+        """Reports go next to the answers file by default: PROJECT/.assess/report.html|pdf."""
+        return cls(html=answers_path.parent / "report.html", pdf=answers_path.parent / "report.pdf")
+
+
+def _empty_snapshot(root: Path, display_root: str) -> ScanSnapshot:
+    """What is known before the scan lands: nothing from code yet."""
+    return ScanSnapshot(
+        root=root,
+        display_root=display_root,
+        commit=None,
+        findings=[],
+        files_scanned=0,
+        skipped={},
+        folders_excluded=0,
+        languages=[],
+        frameworks=[],
+        providers=[],
+        items_with_checks=set(),
+        checks_run=[],
+    )
+
+
+@dataclass
+class Session:
+    catalog: Catalog
+    root: Path
+    answers_path: Path
+    display_root: str
+    stored: dict[str, StoredAnswer] = field(default_factory=dict)
+    snapshot: ScanSnapshot | None = None
+    current: str | None = None  # the question on screen, by id (positions move as answers change)
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        answers_path: Path | None = None,
+        display_root: str | None = None,
+        catalog: Catalog | None = None,
+    ) -> Session:
+        """Validate everything a person could have got wrong before any screen appears (InputError)."""
+        if not root.exists():
+            raise InputError("path does not exist", root)
+        if not root.is_dir():
+            raise InputError("not a folder", root)
+        catalog = catalog or load_catalog()
+        answers_path = answers_path or default_path(root)
+        if answers_path.exists() and not answers_path.is_file():
+            raise InputError("answers file is not a file", answers_path)
+        stored = load_answers(answers_path, catalog)
+        session = cls(catalog, root, answers_path, display_root or str(root.resolve()), stored)
+        session.current = session.resume_point()
+        return session
+
+    # --- what is known ---------------------------------------------------------------------
+
+    @property
+    def scanned(self) -> bool:
+        return self.snapshot is not None
+
+    def _scan(self) -> ScanSnapshot:
+        return self.snapshot or _empty_snapshot(self.root, self.display_root)
+
+    def flow(self) -> list[QuestionState]:
+        """The questions that apply now, in checklist order (catalog order within an item)."""
+        scan = self._scan()
+        states = question_flow(self.catalog, scan.findings, self.stored, scan.providers)
+        return sorted(states, key=lambda s: CHECKLIST_ORDER.index(s.question.checklist))
+
+    def result(self) -> AssessmentResult:
+        return build_result(self._scan(), self.catalog, self.stored)
+
+    def state(self, qid: str | None) -> QuestionState | None:
+        return next((s for s in self.flow() if s.question.id == qid), None)
+
+    def unanswered(self) -> list[QuestionState]:
+        return [s for s in self.flow() if s.stored is None]
+
+    def position(self, qid: str | None) -> tuple[int, int]:
+        """(1-based position, total) of a question in the current flow; 0 when it is not shown."""
+        ids = [s.question.id for s in self.flow()]
+        return (ids.index(qid) + 1 if qid in ids else 0), len(ids)
+
+    # --- where to go -----------------------------------------------------------------------
+
+    def resume_point(self) -> str | None:
+        """The first unanswered question, or None when everything shown has an answer."""
+        pending = self.unanswered()
+        return pending[0].question.id if pending else None
+
+    def _order(self, qid: str) -> int:
+        ordered = sorted(self.catalog.questions.values(), key=lambda q: CHECKLIST_ORDER.index(q.checklist))
+        return next(i for i, q in enumerate(ordered) if q.id == qid)
+
+    def _after(self, qid: str | None) -> list[QuestionState]:
+        flow = self.flow()
+        if qid is None:
+            return flow
+        here = self._order(qid)
+        return [s for s in flow if self._order(s.question.id) > here]
+
+    def next_question(self, qid: str | None) -> str | None:
+        after = self._after(qid)
+        return after[0].question.id if after else None
+
+    def next_unanswered(self, qid: str | None) -> str | None:
+        return next((s.question.id for s in self._after(qid) if s.stored is None), None)
+
+    def previous_question(self, qid: str | None) -> str | None:
+        flow = self.flow()
+        if qid is None:
+            return flow[-1].question.id if flow else None
+        here = self._order(qid)
+        before = [s for s in flow if self._order(s.question.id) < here]
+        return before[-1].question.id if before else None
+
+    # --- answering -------------------------------------------------------------------------
+
+    def answer(self, qid: str, value: str, source: AnswerSource = "user") -> bool:
+        """Write one answer now (atomically, merged with the file). False when nothing changed."""
+        held = self.stored.get(qid)
+        if held is not None and held.value == value:
+            return False
+        save_answer(self.answers_path, self.catalog, qid, value, source)
+        try:
+            # read back: another session may have answered other questions meanwhile
+            self.stored = load_answers(self.answers_path, self.catalog)
+        except InputError:
+            self.stored = {**self.stored, qid: StoredAnswer(value=value, source=source)}
+        return True

@@ -1,0 +1,88 @@
+"""One question: its checklist item, the prompt, what the code showed, and where the setting lives."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from assess.catalog import Catalog
+from assess.questionnaire import QuestionState
+from assess.tui.safe import safe_text
+
+MAX_EVIDENCE = 3
+
+
+def evidence_text(state: QuestionState, scanned: bool) -> Text | None:
+    """What the scan found for this question, or a note that it may still find something."""
+    question = state.question
+    if not state.evidence:
+        if question.detect and not scanned:
+            return Text("The scan is still running and may pre-answer this question.", style="italic")
+        return None
+    lines = Text()
+    lines.append("Found in code:\n", style="bold")
+    for finding in state.evidence[:MAX_EVIDENCE]:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path or "(project)"
+        lines.append("  ")
+        lines.append_text(safe_text(where, "bold"))
+        lines.append("  ")
+        lines.append_text(safe_text(finding.snippet.strip() or finding.title))
+        lines.append("\n")
+    extra = len(state.evidence) - MAX_EVIDENCE
+    if extra > 0:
+        lines.append(f"  and {extra} more (Results → Findings)\n")
+    detected = question.choice(state.detected or "")
+    label = detected.label if detected else state.detected or ""
+    lines.append("So the answer is: ")
+    lines.append(label, style="bold")
+    if state.contradicts and state.stored is not None:
+        given = question.choice(state.stored.value)
+        lines.append("\n⚠ Your answer ", style="bold")
+        lines.append(f'"{given.label if given else state.stored.value}"', style="bold")
+        lines.append(
+            " contradicts this. It is kept and marked as a contradiction in the report; the evidence counts "
+            "in the score."
+        )
+    return lines
+
+
+class QuestionCard(VerticalScroll, can_focus=False):
+    """The scrolling middle of the question screen. Catalog text is trusted; code text goes through safe_text."""
+
+    DEFAULT_CSS = """
+    QuestionCard {
+        padding: 0 1;
+        height: 1fr;
+    }
+    QuestionCard #item { color: $text-muted; }
+    QuestionCard #prompt { text-style: bold; margin-bottom: 1; }
+    QuestionCard #evidence {
+        border-left: thick $warning;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    QuestionCard #evidence.-none { display: none; }
+    QuestionCard #help { color: $text-muted; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="item")
+        yield Static(id="prompt")
+        yield Static(id="evidence")
+        yield Static(id="help")
+
+    def show(self, state: QuestionState, catalog: Catalog, scanned: bool) -> None:
+        question = state.question
+        item = catalog.items[question.checklist]
+        note = "" if question.scored else "  (informs the report; not scored)"
+        self.query_one("#item", Static).update(Text(item.title + note))
+        self.query_one("#prompt", Static).update(Text(question.prompt))
+        evidence = evidence_text(state, scanned)
+        box = self.query_one("#evidence", Static)
+        box.set_class(evidence is None, "-none")
+        box.update(evidence or "")
+        help_lines = [Text(line) for line in question.help.splitlines()]
+        self.query_one("#help", Static).update(Group(*help_lines))
+        self.scroll_home(animate=False)

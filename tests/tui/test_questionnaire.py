@@ -1,0 +1,233 @@
+"""Pilot tests: the whole questionnaire on the demo project, resuming, contradictions, navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from assess.answers import load_answers
+from assess.assessment import build_result
+from assess.catalog import Catalog
+from assess.tui.app import AssessApp
+from assess.tui.screens.questions import QuestionScreen
+from assess.tui.screens.results import ResultsScreen
+from assess.tui.widgets.choice_list import ChoiceList
+from tests.tui.conftest import run, settle
+
+DEMO_FLOW = [
+    "ai-calls-location",
+    "rate-limit-scope",
+    "spend-limit",
+    "spend-cap-amount",  # asked because spend-limit is answered hard-limit below
+    "spend-alerts",
+    "provider-tier",  # the demo uses OpenAI and Anthropic
+    "usage-tracking",
+    "usage-alerts",
+    "retry-policy",
+    "key-rotation",
+    "leaked-key-runbook",
+    "efficiency-measures",
+]
+
+
+def current(app: AssessApp) -> str | None:
+    return app.session.current
+
+
+def test_complete_questionnaire_on_demo(make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            seen: list[str] = []
+            while isinstance(app.screen, QuestionScreen):
+                qid = current(app)
+                assert qid is not None
+                seen.append(qid)
+                state = app.session.state(qid)
+                assert state is not None
+                # accept what the code shows; otherwise the first choice
+                await pilot.press("enter" if state.detected else "1")
+                stored = load_answers(answers, catalog)
+                assert qid in stored, "every answer is on disk the moment it is given"
+            assert seen == DEMO_FLOW
+            assert isinstance(app.screen, ResultsScreen)
+
+    run(scenario)
+    stored = load_answers(answers, catalog)
+    assert set(stored) == set(DEMO_FLOW)
+    assert {q for q, a in stored.items() if a.source == "detected"} == {
+        "ai-calls-location",
+        "retry-policy",
+        "efficiency-measures",
+    }
+    assert stored["spend-limit"].value == "hard-limit"
+    assert stored["spend-cap-amount"].value == "100"
+    # the result on screen is the core's result for the same scan and answers
+    assert app.session.snapshot is not None
+    expected = build_result(app.session.snapshot, catalog, stored)
+    assert app.result.score == expected.score
+    assert app.result.grade == expected.grade
+    assert [a.question for a in app.result.answers] == [a.question for a in expected.answers]
+    assert all(item.status != "unknown" for item in app.result.checklist)
+
+
+def test_resume_after_quitting_midway(make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog) -> None:
+    first = make_app()
+
+    async def answer_three_and_quit() -> None:
+        async with first.run_test() as pilot:
+            await settle(first, pilot)
+            await pilot.press("enter", "2", "3")
+            assert current(first) == "spend-alerts"  # no hard limit, so no amount question
+            await pilot.press("q")
+
+    run(answer_three_and_quit)
+    assert first.return_code == 0
+    before = load_answers(answers, catalog)
+    assert {q: a.value for q, a in before.items()} == {
+        "ai-calls-location": "some-client",
+        "rate-limit-scope": "per-app",
+        "spend-limit": "none",
+    }
+
+    second = make_app()
+    assert current(second) == "spend-alerts", "resumes at the first unanswered question"
+
+    async def resume() -> None:
+        async with second.run_test() as pilot:
+            await settle(second, pilot)
+            assert isinstance(second.screen, QuestionScreen)
+            assert current(second) == "spend-alerts"
+            assert second.session.position("spend-alerts") == (4, 11)
+            await pilot.press("left")
+            assert current(second) == "spend-limit"
+            assert second.screen.query_one(ChoiceList).highlighted == 2, "the saved answer is highlighted"
+
+    run(resume)
+    assert load_answers(answers, catalog) == before, "looking at answers changes nothing"
+
+
+def test_everything_answered_opens_on_results(make_app: Callable[..., AssessApp], demo_root: Path) -> None:
+    shipped = demo_root / ".assess" / "answers.yaml"
+    app = make_app(answers_path=shipped)
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            # the demo's answers file leaves only the two questions the code pre-answers
+            assert isinstance(app.screen, QuestionScreen)
+            assert current(app) == "ai-calls-location"
+            await pilot.press("r")
+            assert isinstance(app.screen, ResultsScreen)
+
+    run(scenario)
+
+
+def test_contradiction_is_kept_and_marked(make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            assert current(app) == "ai-calls-location"
+            await pilot.press("1")  # "only on our servers", although the code shows a browser SDK
+            await pilot.press("left")
+            evidence = app.screen.query_one("#evidence")
+            text = str(evidence.content)  # type: ignore[attr-defined]
+            assert "contradicts" in text
+            assert "Only on our servers" in text
+            option = app.screen.query_one(ChoiceList).get_option_at_index(0)
+            assert "your answer, contradicts the code" in str(option.prompt)
+
+    run(scenario)
+    stored = load_answers(answers, catalog)
+    assert stored["ai-calls-location"].value == "backend-only"
+    assert stored["ai-calls-location"].source == "user"
+    answer = next(a for a in app.result.answers if a.question == "ai-calls-location")
+    assert answer.value == "some-client", "evidence counts in the score"
+    assert answer.contradicts_evidence
+    assert answer.user_value == "backend-only"
+
+
+def test_back_forward_skip(make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            await pilot.press("left")
+            assert current(app) == "ai-calls-location", "nothing before the first question"
+            await pilot.press("s")
+            assert current(app) == "rate-limit-scope"
+            await pilot.press("left")
+            assert current(app) == "ai-calls-location"
+            await pilot.press("right", "right")
+            assert current(app) == "spend-limit"
+            await pilot.press("?")
+            assert current(app) == "spend-alerts"
+            await pilot.press("n")
+            assert current(app) == "provider-tier"
+            await pilot.press("b", "b")
+            assert current(app) == "spend-limit"
+            await pilot.press("1")  # hard limit: the amount question appears right after it
+            assert current(app) == "spend-cap-amount"
+            assert app.session.position("spend-cap-amount") == (4, 12)
+            await pilot.press("7")  # its 7th choice is "not sure"
+            assert current(app) == "provider-tier", "spend-alerts was answered: on to the next unanswered"
+            await pilot.press("down", "down", "enter")
+            assert current(app) == "usage-tracking"
+            await pilot.press("r")
+            assert isinstance(app.screen, ResultsScreen)
+            await pilot.press("a")  # answer the rest: back to the first unanswered
+            assert isinstance(app.screen, QuestionScreen)
+            assert current(app) == "ai-calls-location"
+            await pilot.press("9")  # no ninth choice: nothing happens
+            assert current(app) == "ai-calls-location"
+
+    run(scenario)
+    stored = {q: a.value for q, a in load_answers(answers, catalog).items()}
+    assert stored == {
+        "spend-limit": "hard-limit",
+        "spend-cap-amount": "not-sure",
+        "spend-alerts": "no",
+        "provider-tier": "tier-1",
+    }
+
+
+def test_enter_without_a_highlight_does_nothing(make_app: Callable[..., AssessApp], answers: Path) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            await pilot.press("enter")  # accepts the evidence
+            assert current(app) == "rate-limit-scope"
+            assert app.screen.query_one(ChoiceList).highlighted is None
+            await pilot.press("enter")
+            assert current(app) == "rate-limit-scope"
+
+    run(scenario)
+    assert "rate-limit-scope" not in answers.read_text()
+
+
+def test_changing_an_answer_drops_questions_that_no_longer_apply(
+    make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog
+) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            await pilot.press("right", "right", "1", "3")  # hard limit, then $1,000 a month
+            await pilot.press("left")
+            assert current(app) == "spend-cap-amount"
+            await pilot.press("left", "2")  # only alerts: the amount question is no longer shown
+            assert current(app) == "spend-alerts"
+            assert [s.question.id for s in app.session.flow()].count("spend-cap-amount") == 0
+
+    run(scenario)
+    # the stored amount stays in the file (it may apply again) but no longer counts
+    assert load_answers(answers, catalog)["spend-cap-amount"].value == "1000"
+    assert all(a.question != "spend-cap-amount" for a in app.result.answers)

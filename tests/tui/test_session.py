@@ -1,0 +1,94 @@
+"""The app's state without the app: where to resume, where to go, and answers written as given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assess.answers import load_answers, save_answer
+from assess.assessment import ScanSnapshot
+from assess.catalog import Catalog
+from assess.errors import InputError
+from assess.tui.app import build_app, parse_args, run_tui
+from assess.tui.session import ReportTargets, Session
+from tests.tui.conftest import frozen_snapshot
+
+
+@pytest.fixture
+def session(demo_root: Path, answers: Path, catalog: Catalog) -> Session:
+    return Session.open(demo_root, answers, display_root="quillmate", catalog=catalog)
+
+
+def test_before_the_scan_lands(session: Session) -> None:
+    ids = [s.question.id for s in session.flow()]
+    assert "provider-tier" not in ids, "provider questions wait for the scan to name the providers"
+    assert all(s.detected is None for s in session.flow())
+    assert session.result().score >= 0  # a result exists before the scan, from answers alone
+
+
+def test_flow_follows_the_checklist_order(session: Session, demo_snapshot: ScanSnapshot) -> None:
+    session.snapshot = frozen_snapshot(session.root)
+    items = [s.question.checklist for s in session.flow()]
+    order = ["backend-proxy", "rate-limits", "billing-alerts", "usage-monitoring", "retry-logic", "key-hygiene"]
+    assert list(dict.fromkeys(items)) == [*order, "efficiency"]
+    assert len(session.flow()) <= 12
+
+
+def test_at_most_twelve_questions_even_when_every_condition_holds(session: Session, answers: Path) -> None:
+    session.snapshot = frozen_snapshot(session.root)
+    session.answer("spend-limit", "hard-limit")
+    assert len(session.flow()) == 12
+
+
+def test_resume_point_and_moves(session: Session, answers: Path, catalog: Catalog) -> None:
+    session.snapshot = frozen_snapshot(session.root)
+    assert session.resume_point() == "ai-calls-location"
+    save_answer(answers, catalog, "ai-calls-location", "some-client", "detected")
+    save_answer(answers, catalog, "spend-limit", "none")
+    reopened = Session.open(session.root, answers, catalog=catalog)
+    reopened.snapshot = session.snapshot
+    assert reopened.resume_point() == "rate-limit-scope"
+    assert reopened.next_unanswered("rate-limit-scope") == "spend-alerts"
+    assert reopened.next_question("rate-limit-scope") == "spend-limit"
+    assert reopened.previous_question("ai-calls-location") is None
+    assert reopened.previous_question("spend-alerts") == "spend-limit"
+    # a question that no longer applies still has a place in the order
+    assert reopened.next_question("spend-cap-amount") == "spend-alerts"
+    assert reopened.position("spend-alerts") == (4, 11)
+    assert reopened.position("spend-cap-amount") == (0, 11)
+
+
+def test_answer_writes_now_and_keeps_other_sessions_answers(session: Session, answers: Path, catalog: Catalog) -> None:
+    assert session.answer("spend-limit", "alert-only") is True
+    save_answer(answers, catalog, "spend-alerts", "yes")  # another session, same file
+    assert session.answer("retry-policy", "capped") is True
+    on_disk = load_answers(answers, catalog)
+    assert {q: a.value for q, a in on_disk.items()} == {
+        "spend-limit": "alert-only",
+        "spend-alerts": "yes",
+        "retry-policy": "capped",
+    }
+    assert session.stored == on_disk
+    stamp = on_disk["spend-limit"].answered_at
+    assert session.answer("spend-limit", "alert-only") is False, "the same answer again writes nothing"
+    assert load_answers(answers, catalog)["spend-limit"].answered_at == stamp
+
+
+def test_input_errors_come_before_the_app(tmp_path: Path, demo_root: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        run_tui([str(tmp_path / "missing")])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nanswers:\n  spend-limit: {value: maybe}\n")
+    with pytest.raises(InputError, match="not a choice"):
+        run_tui([str(demo_root), "--answers", str(bad)])
+    with pytest.raises(InputError, match="unrecognized arguments"):
+        run_tui([str(demo_root), "--fail-under", "50"])
+
+
+def test_arguments(tmp_path: Path, demo_root: Path) -> None:
+    args = parse_args([])
+    assert args.path == "." and args.answers is None
+    app = build_app([str(demo_root), "--answers", str(tmp_path / "a.yaml"), "--include-vendored"])
+    assert app.options.include_vendored
+    assert app.reports == ReportTargets(html=tmp_path / "report.html", pdf=tmp_path / "report.pdf")
