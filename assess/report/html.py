@@ -150,6 +150,25 @@ class CheckGroup:
     framework_fixes: list[tuple[str, str]]  # (framework detected in the project, its example)
 
 
+# A file's runtime, for fix examples keyed by it (checks/*/check.yaml `fix.frameworks`).
+_RUNTIMES = {
+    ".py": "Python",
+    ".ipynb": "Jupyter",
+    ".js": "Node.js",
+    ".mjs": "Node.js",
+    ".cjs": "Node.js",
+    ".ts": "Node.js",
+}
+
+
+def _runtime(finding: Finding) -> str | None:
+    path = (finding.path or "").lower()
+    runtime = _RUNTIMES.get(path[path.rfind(".") :]) if "." in path else None
+    if runtime == "Node.js" and finding.scope in ("frontend", "client", "mobile"):
+        return None  # browser code: the framework's example, not the server runtime's
+    return runtime
+
+
 def check_groups(result: AssessmentResult, item_id: str) -> list[CheckGroup]:
     rules = {rule.id: rule for rule in result.rules}
     grouped: dict[str, list[Finding]] = defaultdict(list)
@@ -160,8 +179,14 @@ def check_groups(result: AssessmentResult, item_id: str) -> list[CheckGroup]:
     for check, findings in grouped.items():
         rule = rules.get(check)
         examples = rule.fix_frameworks if rule else {}
-        # the frameworks these findings sit in first, then the rest of the project's
-        detected = dict.fromkeys([*(f.framework for f in findings if f.framework), *result.project.frameworks])
+        # the frameworks these findings sit in first, then their files' runtimes, then the project's frameworks
+        detected = dict.fromkeys(
+            [
+                *(f.framework for f in findings if f.framework),
+                *(runtime for f in findings if (runtime := _runtime(f))),
+                *result.project.frameworks,
+            ]
+        )
         fixes = [(fw, examples[fw]) for fw in detected if fw in examples]
         groups.append(CheckGroup(check, rule, findings, fixes))
     return groups

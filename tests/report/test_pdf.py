@@ -89,7 +89,7 @@ def test_running_header_and_footer(demo_pdf: RenderedPdf, demo_result: Assessmen
     total = len(demo_pdf.pages)
     for number, text in enumerate(demo_pdf.pages[1:], 2):
         assert f"Page {number} of {total}" in text
-        assert "AI cost-risk assessment" in text and f"Score {demo_result.score}/100" in text
+        assert demo_result.project.root in text and f"Score {demo_result.score}/100" in text
 
 
 def test_fonts_are_the_bundled_ones(demo_pdf: RenderedPdf) -> None:
