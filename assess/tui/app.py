@@ -23,7 +23,7 @@ from assess.catalog import Catalog
 from assess.errors import InputError
 from assess.models import AssessmentResult
 from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLanded, ScanProgress
-from assess.tui.safe import display_path
+from assess.tui.safe import display_path, visible
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.session import ReportTargets, Session
@@ -140,7 +140,8 @@ class AssessApp(App[int]):
         snapshot = message.snapshot
         self.session.snapshot = snapshot
         live = sum(1 for f in snapshot.findings if not f.suppressed)
-        self.scan_line = f"Scan done: {snapshot.files_scanned} files, {live} finding{'s' if live != 1 else ''}"
+        line = f"Scan done: {snapshot.files_scanned} files, {live} finding{'s' if live != 1 else ''}"
+        self.scan_line = line + (f" · {visible(', '.join(snapshot.providers))}" if snapshot.providers else "")
         self.bump()
 
     def on_scan_failed(self, message: ScanFailed) -> None:
@@ -209,25 +210,54 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
     parser.add_argument("--html", metavar="FILE", help="where h writes the HTML report")
     parser.add_argument("--pdf", metavar="FILE", help="where p writes the PDF report")
-    parser.add_argument("--include-vendored", action="store_true", help="also scan node_modules, dist, .venv")
-    parser.add_argument("--max-file-size", type=int, default=1_000_000, metavar="BYTES", help="skip larger files")
+    parser.add_argument("--include-vendored", action="store_true", default=None, help="also scan node_modules etc.")
+    parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files")
     return parser.parse_args(argv)
 
 
+def _in_project(root: Path, value: str | None) -> Path | None:
+    """A path from the project's config is relative to the project."""
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
 def build_app(argv: list[str]) -> AssessApp:
-    """Everything that can be wrong with the input fails here, before the screen changes (InputError)."""
+    """Everything that can be wrong with the input fails here, before the screen changes (InputError).
+
+    Settings come in the same layers as for `assess scan`: flags > ASSESS_* > the project's config.
+    """
+    from assess.config import load_settings
+
     args = parse_args(argv)
     root = Path(args.path)
-    session = Session.open(root, Path(args.answers) if args.answers else None)
+    if not root.is_dir():
+        raise InputError("path does not exist" if not root.exists() else "not a folder", root)
+    given = {
+        "html": args.html,
+        "pdf": args.pdf,
+        "max_file_size": args.max_file_size,
+        "include_vendored": args.include_vendored,
+    }
+    settings = load_settings(root, given)
+    answers = Path(args.answers) if args.answers else _in_project(root, settings.answers)
+    session = Session.open(root, answers)
     beside = ReportTargets.beside(session.answers_path)
     reports = ReportTargets(
-        html=Path(args.html) if args.html else beside.html,
-        pdf=Path(args.pdf) if args.pdf else beside.pdf,
+        html=Path(settings.outputs.html) if settings.outputs.html else beside.html,
+        pdf=Path(settings.outputs.pdf) if settings.outputs.pdf else beside.pdf,
     )
     options = ScanOptions(
-        max_bytes=args.max_file_size,
-        include_vendored=args.include_vendored,
+        max_bytes=settings.max_file_size,
+        include_vendored=settings.include_vendored,
         answers_path=session.answers_path,
+        exclude=tuple(settings.exclude),
+        include=tuple(settings.include),
+        disabled=frozenset(settings.disable),
+        severity=tuple(settings.severity.items()),
+        ignore_path=_in_project(root, settings.ignore_file),
+        stale_answer_days=settings.stale_answer_days,
     )
     return AssessApp(session, options=options, reports=reports)
 

@@ -92,3 +92,22 @@ def test_arguments(tmp_path: Path, demo_root: Path) -> None:
     app = build_app([str(demo_root), "--answers", str(tmp_path / "a.yaml"), "--include-vendored"])
     assert app.options.include_vendored
     assert app.reports == ReportTargets(html=tmp_path / "report.html", pdf=tmp_path / "report.pdf")
+
+
+def test_project_config_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASSESS_ANSWERS", raising=False)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / ".assess.toml").write_text(
+        'answers = "ops/answers.yaml"\nexclude = ["legacy/**"]\ndisable = ["sdk-in-browser"]\n'
+        '[outputs]\npdf = "out/assess.pdf"\n'
+    )
+    app = build_app([str(project)])
+    assert app.session.answers_path == project / "ops" / "answers.yaml"
+    assert app.options.exclude == ("legacy/**",)
+    assert app.options.disabled == frozenset({"sdk-in-browser"})
+    assert app.reports.pdf == Path("out/assess.pdf")
+    assert app.reports.html == project / "ops" / "report.html"
+    (project / ".assess.toml").write_text("fail_undr = 3\n")
+    with pytest.raises(InputError, match="unknown key 'fail_undr'"):
+        build_app([str(project)])

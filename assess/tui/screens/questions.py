@@ -20,10 +20,15 @@ from assess.models import AnswerSource
 from assess.tui.safe import display_path
 from assess.tui.widgets.choice_list import ChoiceList
 from assess.tui.widgets.question_card import QuestionCard
+from assess.tui.widgets.summary_view import exposure_text
 from assess.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from assess.tui.app import AssessApp
+
+
+# Questions whose answers feed the spend estimate: show the estimate as it stands while asking them.
+COST_INPUTS = frozenset({"provider-tier", "spend-cap-amount"})
 
 
 class QuestionScreen(Screen[None]):
@@ -73,7 +78,8 @@ class QuestionScreen(Screen[None]):
             place=f"Question {index} of {total} · {answered} answered",
             note=f"answers: {display_path(session.answers_path)}",
         )
-        self.query_one(QuestionCard).show(state, session.catalog, session.scanned)
+        context = exposure_text(self.assess.result.exposure) if state.question.id in COST_INPUTS else None
+        self.query_one(QuestionCard).show(state, session.catalog, session.scanned, context)
         self.query_one(ChoiceList).show(state)
 
     # --- answering -------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class ResultsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(SummaryView).focus()  # arrows and page keys scroll the summary
         self.watch(self.assess, "revision", self.refresh_view)
         self.watch(self.assess, "scan_line", lambda line: self.query_one(TopBar).show(scan=line))
         self.watch(self.assess, "report_line", lambda line: self.query_one("#reports", Static).update(line))
@@ -66,8 +67,9 @@ class ResultsScreen(Screen[None]):
         session = self.assess.session
         result = self.assess.result
         unanswered = len(session.unanswered())
+        total = len(session.flow())
         self.query_one(TopBar).show(
-            place=f"Results · score {result.score} · grade {result.grade}",
+            place=f"Results · {total - unanswered} of {total} answered",
             note=f"answers: {display_path(session.answers_path)}",
         )
         self.query_one(SummaryView).show(result, unanswered, session.scanned)
@@ -92,6 +94,8 @@ class ResultsScreen(Screen[None]):
         tabs.active = tab
         if tab == "findings":
             self.query_one(DataTable).focus()
+        else:
+            self.query_one(SummaryView).focus()
         self.refresh_bindings()
 
     def action_write_report(self, kind: str) -> None:

@@ -64,6 +64,7 @@ class QuestionCard(VerticalScroll, can_focus=False):
         margin-bottom: 1;
     }
     QuestionCard #evidence.-none { display: none; }
+    QuestionCard #context { margin-bottom: 1; }
     QuestionCard #help { color: $text-muted; }
     """
 
@@ -71,18 +72,23 @@ class QuestionCard(VerticalScroll, can_focus=False):
         yield Static(id="item")
         yield Static(id="prompt")
         yield Static(id="evidence")
+        yield Static(id="context")
         yield Static(id="help")
 
-    def show(self, state: QuestionState, catalog: Catalog, scanned: bool) -> None:
+    def show(self, state: QuestionState, catalog: Catalog, scanned: bool, context: Text | None = None) -> None:
+        """Fill the card; `context` is an extra line such as the current spend estimate."""
         question = state.question
         item = catalog.items[question.checklist]
-        note = "" if question.scored else "  (informs the report; not scored)"
+        note = "" if question.scored else " · not scored"
         self.query_one("#item", Static).update(Text(item.title + note))
         self.query_one("#prompt", Static).update(Text(question.prompt))
         evidence = evidence_text(state, scanned)
         box = self.query_one("#evidence", Static)
         box.set_class(evidence is None, "-none")
         box.update(evidence or "")
+        extra = self.query_one("#context", Static)
+        extra.display = context is not None
+        extra.update(context or "")
         help_lines = [Text(line) for line in question.help.splitlines()]
         self.query_one("#help", Static).update(Group(*help_lines))
         self.scroll_home(animate=False)

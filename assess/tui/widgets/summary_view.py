@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assess.models import AssessmentResult
-from assess.tui.safe import safe_text
+from assess.models import AssessmentResult, Exposure
 
 # A mark and a word for each status: the meaning never rests on colour alone.
 MARKS = {
@@ -23,37 +22,65 @@ MARKS = {
 
 def headline(result: AssessmentResult, unanswered: int, scanned: bool) -> Text:
     text = Text()
-    text.append(f"Score {result.score}/100", style="bold")
-    text.append(" · grade ")
-    text.append(result.grade, style="bold")
+    text.append(f"Score {result.score}/100 · grade {result.grade}", style="bold")
     open_findings = [f for f in result.findings if not f.suppressed]
     critical = sum(1 for f in open_findings if f.severity == "critical")
-    text.append(f"\n{len(open_findings)} findings")
+    text.append(f" · {len(open_findings)} finding{'s' if len(open_findings) != 1 else ''}")
     if critical:
-        text.append(f" ({critical} critical)")
-    if scanned:
-        text.append(f" · {result.project.files_scanned} files scanned")
-        if result.project.providers:
-            text.append(" · ")
-            text.append_text(safe_text(", ".join(result.project.providers)))
-    else:
-        text.append(" · scan still running")
+        text.append(f", {critical} critical")
+    if not scanned:
+        text.append(" · the scan is still running")
     if unanswered:
         text.append(f"\n{unanswered} question{'s' if unanswered != 1 else ''} unanswered: press a to answer")
     return text
 
 
+def money(usd: float) -> str:
+    return f"${usd:,.2f}" if usd < 10 else f"${usd:,.0f}"
+
+
+def tier_name(value: str) -> str:
+    return value.replace("tier-", "Tier ").replace("free", "the free tier")
+
+
+def exposure_text(exposure: Exposure | None) -> Text | None:
+    """What a leaked key or an unlimited endpoint could spend: the core's estimate in one or two lines."""
+    if exposure is None or not exposure.scenarios:
+        return None
+    text = Text()
+    text.append("Worst case: ", style="bold")
+    text.append("a leaked key or an unlimited endpoint could spend ")
+    if exposure.tier_known or len(exposure.scenarios) == 1:
+        scenario = exposure.scenarios[0]
+        text.append(f"about {money(scenario.usd_per_hour)} an hour", style="bold")
+        text.append(f" at {tier_name(scenario.tier)}")
+        if scenario.hours_to_cap is not None and scenario.spent_at_cap_usd is not None:
+            whose = "your" if scenario.cap_source == "yours" else "the provider's"
+            text.append(
+                f"; {whose} monthly limit stops it after about {scenario.hours_to_cap:,.0f} h"
+                f" ({money(scenario.spent_at_cap_usd)})"
+            )
+        else:
+            text.append("; nothing stops it this month")
+    else:
+        rates = sorted(s.usd_per_hour for s in exposure.scenarios)
+        text.append(f"{money(rates[0])} to {money(rates[-1])} an hour", style="bold")
+        text.append(" depending on your usage tier (answer the tier question to narrow it)")
+    text.append(f". Prices checked {exposure.prices_checked}.", style="dim")
+    return text
+
+
 def checklist_table(result: AssessmentResult) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)  # mark and word
-    table.add_column(justify="right", no_wrap=True)  # score
-    table.add_column(ratio=1)  # title
-    table.add_column(justify="right", no_wrap=True)  # findings
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, min_width=9)  # mark and word: "◐ partial"
+    table.add_column(justify="right", no_wrap=True, min_width=3)  # score
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")  # title: one row per item
+    table.add_column(justify="right", no_wrap=True, min_width=10)  # "2 findings"
     for item in result.checklist:
         mark, word, colour = MARKS[item.status]
         score = "–" if item.score is None else str(item.score)
         count = f"{item.findings} finding{'s' if item.findings != 1 else ''}" if item.findings else ""
-        table.add_row(Text(f"{mark} {word:<7}", style=f"bold {colour}"), score, item.title, count)
+        table.add_row(Text(f"{mark} {word}", style=f"bold {colour}"), score, item.title, count)
     return table
 
 
@@ -74,6 +101,7 @@ class SummaryView(VerticalScroll):
     DEFAULT_CSS = """
     SummaryView { padding: 0 1; }
     SummaryView .heading { text-style: bold; margin-top: 1; }
+    SummaryView #exposure { margin-top: 1; }
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -82,8 +110,12 @@ class SummaryView(VerticalScroll):
         yield Static(id="checklist")
         yield Static("The three fixes that buy the most", classes="heading")
         yield Static(id="fixes")
+        yield Static(id="exposure")
 
     def show(self, result: AssessmentResult, unanswered: int, scanned: bool) -> None:
         self.query_one("#headline", Static).update(headline(result, unanswered, scanned))
+        exposure = exposure_text(result.exposure)
+        self.query_one("#exposure", Static).update(exposure or "")
+        self.query_one("#exposure", Static).display = exposure is not None
         self.query_one("#checklist", Static).update(checklist_table(result))
         self.query_one("#fixes", Static).update(fixes(result))

@@ -36,7 +36,7 @@ class TopBar(Static):
             self._scan = scan
         if note is not None:
             self._note = note
-        grid = Table.grid(expand=True)
+        grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True, overflow="ellipsis", max_width=48)
         title = Text.assemble(("assess", "bold"), " · ", safe_text(self._project, "bold"))
