@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from assess import paths
-from assess.models import AnswerResult, AssessmentResult, Finding, RuleDoc
+from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, Finding, RuleDoc
 from assess.report.history import HistoryPoint, history_points
 from assess.scan.redact import redact_text
 from assess.scoring import GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP
@@ -246,6 +246,15 @@ def history_chart(points: Sequence[HistoryPoint], current: str, width: int = 560
     return Chart(width, height, " ".join(f"{x},{y}" for x, y, _, _ in placed), placed, grid)
 
 
+def most_serious(findings: Sequence[Finding], limit: int = 3) -> list[Finding]:
+    """The worst open findings, one per check, so three lines name three different problems."""
+    rank = {sev: i for i, sev in enumerate(SEVERITY_ORDER)}
+    chosen: dict[str, Finding] = {}
+    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):
+        chosen.setdefault(finding.check, finding)
+    return list(chosen.values())[:limit]
+
+
 def answers_by_item(answers: Sequence[AnswerResult]) -> dict[str | None, list[AnswerResult]]:
     grouped: dict[str | None, list[AnswerResult]] = defaultdict(list)
     for answer in answers:
@@ -299,6 +308,7 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "sources": SOURCES,
         "open_findings": open_findings,
         "critical": sum(1 for f in open_findings if f.severity == "critical"),
+        "serious": most_serious(open_findings),
         "groups": {item.id: check_groups(result, item.id) for item in result.checklist},
         "answers_by_item": answers_by_item(result.answers),
         "gauge": gauge(result.score),
