@@ -7,6 +7,7 @@ scans, scores and renders. The scan runs in a worker thread so the first questio
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +82,7 @@ class AssessApp(App[int]):
         self._scanner = scanner
         self._result: AssessmentResult | None = None
         self._result_revision = -1
+        self.written: list[tuple[str, Path]] = []  # reports written this session, for the closing lines
         self.report_line = self._report_hint()
 
     @property
@@ -185,6 +187,7 @@ class AssessApp(App[int]):
             self.post_message(ReportWritten(kind, target))
 
     def on_report_written(self, message: ReportWritten) -> None:
+        self.written.append((message.kind, message.path))
         self.report_line = f"Wrote the {message.kind}: {display_path(message.path)}   ({self._report_hint()})"
         self.notify(display_path(message.path), title=f"{message.kind} written")
 
@@ -262,8 +265,23 @@ def build_app(argv: list[str]) -> AssessApp:
     return AssessApp(session, options=options, reports=reports)
 
 
+def farewell(app: AssessApp) -> str:
+    """What stays behind after the app closes, for stderr: where the answers are and what was written."""
+    session = app.session
+    total = len(session.flow())
+    answered = total - len(session.unanswered())
+    where = display_path(session.answers_path)
+    lines = [f"assess: {answered} of {total} answers saved in {where}"]
+    if answered < total:
+        lines[0] += f"; run 'assess {display_path(session.root)}' to go on where you stopped"
+    lines += [f"assess: wrote {kind} {display_path(path)}" for kind, path in app.written]
+    return "\n".join(lines) + "\n"
+
+
 def run_tui(argv: list[str]) -> int:
     """Entry point from the CLI: `argv` is everything after the program name."""
     app = build_app(argv)
     app.run()
+    if app.return_code in (0, None):
+        sys.stderr.write(farewell(app))
     return app.return_code or 0

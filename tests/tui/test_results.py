@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, TabbedContent
 
 from assess.models import AssessmentResult
-from assess.tui.app import AssessApp, build_app
+from assess.tui.app import AssessApp, build_app, farewell
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.session import ReportTargets
@@ -121,3 +121,22 @@ def test_keypresses_with_the_demo_answers_file(
     shipped.write_bytes((demo_root / ".assess" / "answers.yaml").read_bytes())
     keys, _ = count_keys_to_pdf(make_app(answers_path=shipped))
     assert keys == 3  # two answers the code pre-fills, then p
+
+
+def test_closing_lines_say_where_things_are(
+    make_app: Callable[..., AssessApp], answers: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("assess.report.pdf.render_pdf", lambda result: b"%PDF-1.7 stub")
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            await pilot.press("enter", "r", "p")
+            await until(pilot, lambda: "Wrote the PDF" in app.report_line)
+
+    run(scenario)
+    lines = farewell(app).splitlines()
+    assert lines[0].startswith("assess: 1 of 11 answers saved in answers.yaml; run 'assess ")
+    assert lines[1] == "assess: wrote PDF report.pdf"

@@ -67,8 +67,11 @@ class QuestionScreen(Screen[None]):
         session = self.assess.session
         state = session.state(session.current)
         if state is None:
-            # the question no longer applies (an earlier answer changed) or none was chosen yet
-            session.current = session.resume_point() or session.next_question(None)
+            # the question no longer applies (the scan or an answer changed the flow), or none was chosen yet
+            gone = session.current
+            session.current = (
+                (session.next_question(gone) if gone else None) or session.resume_point() or session.next_question(None)
+            )
             state = session.state(session.current)
         if state is None:
             return

@@ -32,6 +32,12 @@ def headline(result: AssessmentResult, unanswered: int, scanned: bool) -> Text:
         text.append(" · the scan is still running")
     if unanswered:
         text.append(f"\n{unanswered} question{'s' if unanswered != 1 else ''} unanswered: press a to answer")
+    contradicted = [a for a in result.answers if a.contradicts_evidence]
+    if contradicted:
+        names = ", ".join(a.question for a in contradicted)
+        text.append(f"\n⚠ {len(contradicted)} answer{'s' if len(contradicted) != 1 else ''} contradict")
+        text.append("s" if len(contradicted) == 1 else "")
+        text.append(f" the code ({names}); the evidence counts, your answer is kept in the report")
     return text
 
 
