@@ -20,7 +20,7 @@ from textual.reactive import reactive
 
 from assess.assessment import Progress, ScanOptions, ScanSnapshot, scan_project
 from assess.atomic import write_bytes_atomic, write_text_atomic
-from assess.catalog import Catalog
+from assess.catalog import Catalog, load_catalog
 from assess.errors import InputError
 from assess.models import AssessmentResult
 from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLanded, ScanProgress
@@ -44,6 +44,8 @@ def progress_bar(done: int, total: int, width: int = 12) -> str:
 
 def scan_line(phase: str, done: int, total: int) -> str:
     """The scan's phase in words, with files done of total where known."""
+    if phase == "catalog":
+        return "Scanning: loading the checks…"
     if phase == "discover":
         return "Scanning: finding files…"
     if phase == "facts":
@@ -126,13 +128,17 @@ class AssessApp(App[int]):
             self.post_message(ScanProgress(phase, done, total))
 
         try:
-            snapshot = self._scanner(self.session.root, self.session.catalog, self.options, progress)
+            catalog = self.session.catalog
+            if not self.session.has_checks:
+                progress("catalog", 0, 0)
+                catalog = load_catalog()
+            snapshot = self._scanner(self.session.root, catalog, self.options, progress)
         except InputError as exc:
             self.post_message(ScanFailed(exc.one_line()))
         except Exception as exc:  # a scan bug must not take the answers down with it
             self.post_message(ScanFailed(f"{type(exc).__name__}: {exc}"))
         else:
-            self.post_message(ScanLanded(snapshot))
+            self.post_message(ScanLanded(snapshot, catalog))
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         if not self.session.scanned:
@@ -140,6 +146,7 @@ class AssessApp(App[int]):
 
     def on_scan_landed(self, message: ScanLanded) -> None:
         snapshot = message.snapshot
+        self.session.catalog = message.catalog
         self.session.snapshot = snapshot
         live = sum(1 for f in snapshot.findings if not f.suppressed)
         line = f"Scan done: {snapshot.files_scanned} files, {live} finding{'s' if live != 1 else ''}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.message import Message
 
 from assess.assessment import ScanSnapshot
+from assess.catalog import Catalog
 
 
 @dataclass
@@ -20,6 +21,7 @@ class ScanProgress(Message):
 @dataclass
 class ScanLanded(Message):
     snapshot: ScanSnapshot
+    catalog: Catalog  # the full catalog, checks included, that the scan used
 
 
 @dataclass

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assess import paths
 from assess.answers import default_path, load_answers, save_answer
 from assess.assessment import ScanSnapshot, build_result
-from assess.catalog import Catalog, load_catalog
+from assess.catalog import Catalog, load_questions
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, StoredAnswer
 from assess.questionnaire import QuestionState, question_flow
@@ -27,6 +28,16 @@ class ReportTargets:
     def beside(cls, answers_path: Path) -> ReportTargets:
         """Reports go next to the answers file by default: PROJECT/.assess/report.html|pdf."""
         return cls(html=answers_path.parent / "report.html", pdf=answers_path.parent / "report.pdf")
+
+
+def question_catalog() -> Catalog:
+    """The questions alone, validated: enough to start asking. The checks load with the scan.
+
+    Compiling every check's rules takes a noticeable part of a second and grows with the catalog;
+    the first question should not wait for it.
+    """
+    items, questions = load_questions(paths.questions_dir())
+    return Catalog(checks={}, items={i: items[i] for i in CHECKLIST_ORDER}, questions=questions)
 
 
 def _empty_snapshot(root: Path, display_root: str) -> ScanSnapshot:
@@ -70,7 +81,7 @@ class Session:
             raise InputError("path does not exist", root)
         if not root.is_dir():
             raise InputError("not a folder", root)
-        catalog = catalog or load_catalog()
+        catalog = catalog or question_catalog()
         answers_path = answers_path or default_path(root)
         if answers_path.exists() and not answers_path.is_file():
             raise InputError("answers file is not a file", answers_path)
@@ -80,6 +91,11 @@ class Session:
         return session
 
     # --- what is known ---------------------------------------------------------------------
+
+    @property
+    def has_checks(self) -> bool:
+        """False while only the questions are loaded (the full catalog arrives with the scan)."""
+        return bool(self.catalog.checks)
 
     @property
     def scanned(self) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from assess.answers import load_answers
 from assess.assessment import build_result
 from assess.catalog import Catalog
-from assess.tui.app import AssessApp
+from assess.tui.app import AssessApp, build_app
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.widgets.choice_list import ChoiceList
@@ -231,3 +231,19 @@ def test_changing_an_answer_drops_questions_that_no_longer_apply(
     # the stored amount stays in the file (it may apply again) but no longer counts
     assert load_answers(answers, catalog)["spend-cap-amount"].value == "1000"
     assert all(a.question != "spend-cap-amount" for a in app.result.answers)
+
+
+def test_first_question_before_the_checks_load(demo_root: Path, tmp_path: Path) -> None:
+    app = build_app([str(demo_root), "--answers", str(tmp_path / "answers.yaml")])
+    assert not app.session.has_checks, "only the questions load before the first frame"
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            assert isinstance(app.screen, QuestionScreen)
+            await settle(app, pilot)
+            assert app.session.has_checks
+            state = app.session.state("ai-calls-location")
+            assert state is not None and state.detected == "some-client"
+            assert app.result.rules, "the full catalog documents the checks that fired"
+
+    run(scenario)
