@@ -296,3 +296,16 @@ def test_readme_workflow_commands_parse() -> None:
         parser.parse_args(shlex.split(command.replace("\\", ""))[1:])
     uses = {s.get("uses", "").split("@")[0] for s in steps}
     assert "github/codeql-action/upload-sarif" in uses
+
+
+def test_markdown_puts_new_findings_first(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.json"
+    run(["scan", str(repo), "-q", "--json", str(baseline)], capsys)
+    (repo / "web" / "src" / "second.ts").write_text("new OpenAI({ dangerouslyAllowBrowser: true });\n")
+    (repo / "worker" / "old.py").write_text("x = 1  # assess: ignore[sdk-in-browser] left over\n")
+    code, out, _ = run(["scan", str(repo), "--baseline", str(baseline), "--markdown", "-"], capsys)
+    assert code == 0
+    new_at, known_at = out.index("#### New"), out.index("Already in the baseline")
+    assert new_at < out.index("web/src/second.ts") < known_at < out.index("web/src/client.ts")
+    assert "1 new finding" in out
+    assert "Suppressions to review" in out and "unused suppression" in out

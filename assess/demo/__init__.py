@@ -17,7 +17,12 @@ DEMO_NAME = "quillmate (assess demo)"
 
 def default_outputs() -> dict[str, Path]:
     folder = Path("assess-demo")
-    return {"html": folder / "report.html", "pdf": folder / "report.pdf", "json": folder / "result.json"}
+    return {
+        "html": folder / "report.html",
+        "pdf": folder / "report.pdf",
+        "markdown": folder / "report.md",
+        "json": folder / "result.json",
+    }
 
 
 def _copy_with_keys(source: Path, target: Path) -> None:

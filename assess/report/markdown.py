@@ -95,6 +95,16 @@ def _stop(exposure: Exposure, scenario: ExposureScenario) -> str:
     return "nothing stops it this month: no cap"
 
 
+def exposure_sentence(exposure: Exposure) -> str:
+    """One plain sentence: what the first scenario spends per hour and what stops it."""
+    first = exposure.scenarios[0]
+    spread = ""
+    if len(exposure.scenarios) > 1:
+        last = exposure.scenarios[-1]
+        spread = f" (up to {money(last.usd_per_hour)} at {_tier(last.tier)}; usage tier not given)"
+    return f"{money(first.usd_per_hour)} per hour at {_tier(first.tier)}{spread}; {_stop(exposure, first)}."
+
+
 def _tier(answer: str) -> str:
     return "Free tier" if answer == "free" else answer.replace("tier-", "Tier ")
 
@@ -134,6 +144,20 @@ def _findings(result: AssessmentResult) -> list[str]:
     live = [f for f in result.findings if not f.suppressed]
     if not live:
         return ["No open findings in the code."]
+    if result.baseline is not None:
+        # in a pull request what matters is what this change adds: new findings first
+        new = [f for f in live if f.new]
+        known = [f for f in live if not f.new]
+        lines = [f"**{count(len(new), 'new finding')}** since the baseline; {len(known)} already known.", ""]
+        if new:
+            lines += ["#### New", ""]
+            lines += [line for f in new[:MAX_FINDINGS] for line in _finding_lines(f)]
+            lines.append("")
+        if known:
+            lines += ["<details><summary>Already in the baseline</summary>", ""]
+            lines += [line for f in known[:MAX_FINDINGS] for line in _finding_lines(f)]
+            lines += ["", "</details>"]
+        return lines
     titles: dict[str, str] = {item.id: item.title for item in result.checklist}
     lines: list[str] = []
     shown = 0
@@ -144,14 +168,29 @@ def _findings(result: AssessmentResult) -> list[str]:
             if shown == MAX_FINDINGS:
                 break
             shown += 1
-            title = finding.title or finding.message
-            lines.append(f"- **{finding.severity}** {_location(finding)}: {prose(title)}")
-            if finding.snippet:
-                lines += fenced(redact_text(finding.snippet), finding.path, indent="  ")
+            lines += _finding_lines(finding)
         lines.append("")
     if len(live) > shown:
         lines.append(f"… and {len(live) - shown} more: see the HTML or PDF report.")
     return lines
+
+
+def _finding_lines(finding: Finding) -> list[str]:
+    title = finding.title or finding.message
+    lines = [f"- **{finding.severity}** {_location(finding)}: {prose(title)}"]
+    if finding.snippet:
+        lines += fenced(redact_text(finding.snippet), finding.path, indent="  ")
+    return lines
+
+
+def _suppression_notes(result: AssessmentResult) -> list[str]:
+    if not result.suppressions:
+        return []
+    lines = ["### Suppressions to review", ""]
+    for note in result.suppressions:
+        where = code(f"{note.path}:{note.line}" if note.line else (note.path or ""))
+        lines.append(f"- {where} ({text(note.check or '')}): {prose(note.message)}")
+    return [*lines, ""]
 
 
 def _by_item(findings: list[Finding], order: Iterable[str]) -> list[tuple[str, list[Finding]]]:
@@ -186,4 +225,7 @@ def render_markdown(result: AssessmentResult) -> str:
     head += ["### Findings", "", *_findings(result)]
     if suppressed:
         head += ["", f"{count(suppressed, 'finding')} suppressed in code or by the ignore file."]
+    notes = _suppression_notes(result)
+    if notes:
+        head += ["", *notes]
     return "\n".join(head).rstrip() + "\n"

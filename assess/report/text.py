@@ -23,6 +23,10 @@ def safe(text: str) -> str:
 
 def render_summary(result: AssessmentResult) -> str:
     lines = [f"assess {safe(result.project.root)}: score {result.score}/100, grade {result.grade}", ""]
+    if result.exposure and result.exposure.scenarios:
+        from assess.report.markdown import exposure_sentence
+
+        lines[-1:] = [f"If a key leaks: {exposure_sentence(result.exposure)}", ""]
     for item in result.checklist:
         score = f"{item.score:>3}" if item.score is not None else "  –"
         found = f"  {item.findings} finding(s)" if item.findings else ""
@@ -34,11 +38,22 @@ def render_summary(result: AssessmentResult) -> str:
             lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}  {safe(f.title or f.message)}")
         if len(open_findings) > 20:
             lines.append(f"  … and {len(open_findings) - 20} more (see --html or --json)")
+    if result.baseline is not None:
+        lines += [
+            "",
+            f"Baseline {safe(result.baseline.path)}: {result.baseline.new} new, {result.baseline.known} known.",
+        ]
+    for note in result.suppressions:
+        where = f"{note.path}:{note.line}" if note.line else (note.path or "")
+        lines.append(f"  suppression {safe(where)}: {safe(note.message)}")
     if result.top_fixes:
         lines += ["", "Fix first:"]
         lines += [f"  {i}. {fix.title} (+{fix.gain} points)" for i, fix in enumerate(result.top_fixes, 1)]
     project = result.project
-    lines += ["", f"{project.files_scanned} files scanned, {project.files_skipped} skipped."]
+    excluded = (
+        f", {project.folders_excluded} vendored/generated folders not entered" if project.folders_excluded else ""
+    )
+    lines += ["", f"{project.files_scanned} files scanned, {project.files_skipped} skipped{excluded}."]
     return "\n".join(lines) + "\n"
 
 
