@@ -195,7 +195,7 @@ class AssessApp(App[int]):
 
     def on_report_written(self, message: ReportWritten) -> None:
         self.written.append((message.kind, message.path))
-        self.report_line = f"Wrote the {message.kind}: {display_path(message.path)}   ({self._report_hint()})"
+        self.report_line = f"Wrote the {message.kind}: {display_path(message.path)}"
         self.notify(display_path(message.path), title=f"{message.kind} written")
 
     def on_report_failed(self, message: ReportFailed) -> None:
