@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from assess.answers import load_answers
+from textual.widgets import TabbedContent
+
+from assess.answers import load_answers, save_answer
 from assess.assessment import build_result
 from assess.catalog import Catalog
 from assess.tui.app import AssessApp, build_app
@@ -109,7 +111,7 @@ def test_resume_after_quitting_midway(make_app: Callable[..., AssessApp], answer
     assert load_answers(answers, catalog) == before, "looking at answers changes nothing"
 
 
-def test_everything_answered_opens_on_results(make_app: Callable[..., AssessApp], demo_root: Path) -> None:
+def test_demo_answers_leave_what_the_code_prefills(make_app: Callable[..., AssessApp], demo_root: Path) -> None:
     shipped = demo_root / ".assess" / "answers.yaml"
     app = make_app(answers_path=shipped)
 
@@ -247,3 +249,42 @@ def test_first_question_before_the_checks_load(demo_root: Path, tmp_path: Path) 
             assert app.result.rules, "the full catalog documents the checks that fired"
 
     run(scenario)
+
+
+def test_everything_answered_opens_on_results(
+    make_app: Callable[..., AssessApp], demo_root: Path, answers: Path, catalog: Catalog
+) -> None:
+    answers.write_bytes((demo_root / ".assess" / "answers.yaml").read_bytes())
+    save_answer(answers, catalog, "ai-calls-location", "some-client", "detected")
+    save_answer(answers, catalog, "efficiency-measures", "some", "detected")
+    app = make_app()
+    assert app.session.current is None
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, ResultsScreen)
+            assert "unanswered" not in str(app.screen.query_one("#headline").content)  # type: ignore[attr-defined]
+            await pilot.press("escape")
+            assert isinstance(app.screen, QuestionScreen)
+            assert current(app) == "ai-calls-location", "with nothing left, the questions start at the top"
+
+    run(scenario)
+
+
+def test_mouse_answers_and_switches_tabs(make_app: Callable[..., AssessApp], answers: Path, catalog: Catalog) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            await pilot.click("#choices", offset=(10, 3))  # inside the border: the third choice, "Not sure"
+            assert current(app) == "rate-limit-scope"
+            await pilot.click("Footer FooterKey", offset=(1, 0))  # the first footer key: ← Back
+            assert current(app) == "ai-calls-location"
+            await pilot.press("r")
+            await pilot.click("#--content-tab-findings")
+            assert app.screen.query_one(TabbedContent).active == "findings"
+
+    run(scenario)
+    assert load_answers(answers, catalog)["ai-calls-location"].value == "not-sure"
