@@ -31,6 +31,7 @@ from assess.scan.engine import RawFinding, ScanPlan, scan_files
 from assess.scan.facts import gather_facts
 from assess.scan.gitsafe import head_commit
 from assess.scan.languages import parsed_language
+from assess.scan.project_checks import judge_project
 from assess.scan.redact import register_key_patterns
 from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
 from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
@@ -74,6 +75,11 @@ def _finding(raw: RawFinding, severity: dict[str, str]) -> Finding:
         suppressed=raw.suppressed,
         title=raw.check.title,
         scope=raw.role,
+        provider=raw.provider,
+        model=raw.model,
+        endpoint=raw.endpoint,
+        framework=raw.framework,
+        attempts=raw.attempts,
     )
 
 
@@ -167,6 +173,7 @@ class ScanSnapshot:
     items_with_checks: set[str]
     checks_run: list[str]
     suppression_notes: list[SuppressionNote] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
 
 
 def scan_project(
@@ -212,6 +219,10 @@ def scan_project(
         options.max_bytes,
         progress=lambda done, total: note("scan", done, total),
     )
+    # project checks judge the facts of every file: a partial scan (pre-commit, --changed-since) skips them
+    partial = options.files is not None or bool(options.changed_since)
+    project = judge_project([] if partial else plan.project_checks, scanned, facts)
+    scanned.findings.extend(project.findings)
     overrides = dict(options.severity)
     raw_findings = [_finding(raw, overrides) for raw in scanned.findings]
     checked, notes = apply_suppressions(raw_findings, scanned.suppressions, ignore_entries, _rel(ignore_path, root))
@@ -229,12 +240,15 @@ def scan_project(
         folders_excluded=discovery.folders_excluded,
         languages=sorted(scanned.languages, key=lambda lang: (-scanned.languages[lang], lang)),
         frameworks=sorted(facts.frameworks),
-        providers=sorted(facts.providers | scanned.providers),
-        items_with_checks=_checks_ran(catalog, plan, parsed_langs),
+        providers=sorted(facts.providers | scanned.providers | set(project.providers)),
+        items_with_checks=_checks_ran(catalog, plan, parsed_langs) | project.applied_items,
         checks_run=sorted(
-            {c.id for entries in plan.by_language.values() for c, _ in entries} | {c.id for c in plan.secret_checks}
+            {c.id for entries in plan.by_language.values() for c, _ in entries}
+            | {c.id for c in plan.secret_checks}
+            | ({c.id for c in plan.project_checks} if not partial else set())
         ),
         suppression_notes=notes,
+        models=project.models,
     )
 
 
@@ -287,6 +301,7 @@ def build_result(
             languages=snapshot.languages,
             frameworks=snapshot.frameworks,
             providers=snapshot.providers,
+            models=snapshot.models,
         ),
         score=score,
         grade=grade,

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from assess import paths
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
+from assess.scan.rulebook import FactRule, Rulebook, load_rulebook
 from assess.yamlio import load_model, read_yaml, validation_error
 
 # ast-grep language names per catalog language; "text" checks (secrets) never parse.
@@ -27,6 +28,7 @@ class Catalog:
     items: dict[str, ChecklistItem]
     questions: dict[str, Question]
     check_dirs: dict[str, Path] = field(default_factory=dict)
+    facts: dict[str, FactRule] = field(default_factory=dict)  # checks/_facts: what project checks judge
 
     def questions_for(self, item: str) -> list[Question]:
         return [q for q in self.questions.values() if q.checklist == item]
@@ -47,7 +49,10 @@ def _validate_rule(check: Check, path: Path) -> None:
             except re.error as exc:
                 raise InputError(f"pattern '{pattern.name}': bad regex: {exc}", path) from None
         return
-    if not check.rule or "rule" not in check.rule:
+    if check.engine == "project":
+        return  # judge, facts and params were validated by the rulebook
+    first = check.rule_for(check.languages[0])
+    if not first or "rule" not in first:
         raise InputError("an ast-grep check needs 'rule' with a 'rule' key", path)
     from ast_grep_py import Config, SgRoot
 
@@ -56,14 +61,15 @@ def _validate_rule(check: Check, path: Path) -> None:
             raise InputError(f"language '{lang}' cannot be parsed by ast-grep", path)
         try:
             # compile the rule once against an empty tree: ast-grep reports a bad rule only when used
-            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(cast("Config", check.rule))
+            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(cast("Config", check.rule_for(lang)))
         except BaseException as exc:  # ast-grep raises a PanicException (a BaseException) on bad rules
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise InputError(f"invalid ast-grep rule: {str(exc).splitlines()[0][:200]}", path) from None
 
 
-def load_checks(root: Path) -> tuple[dict[str, Check], dict[str, Path]]:
+def load_checks(root: Path, rulebook: Rulebook | None = None) -> tuple[dict[str, Check], dict[str, Path]]:
+    rulebook = rulebook or load_rulebook(root)
     checks: dict[str, Check] = {}
     dirs: dict[str, Path] = {}
     if not root.is_dir():
@@ -74,6 +80,7 @@ def load_checks(root: Path) -> tuple[dict[str, Check], dict[str, Path]]:
             raise InputError(f"id '{check.id}' must match its folder '{check_file.parent.name}'", check_file)
         if check.id in checks:
             raise InputError(f"duplicate check id '{check.id}'", check_file)
+        check = rulebook.prepare(check, check_file)  # per-language rules with shared utils merged in
         _validate_rule(check, check_file)
         checks[check.id] = check
         dirs[check.id] = check_file.parent
@@ -130,8 +137,9 @@ def _cross_check(checks: dict[str, Check], questions: dict[str, Question], qroot
 def load_catalog(checks_root: Path | None = None, questions_root: Path | None = None) -> Catalog:
     checks_root = checks_root or paths.checks_dir()
     questions_root = questions_root or paths.questions_dir()
-    checks, dirs = load_checks(checks_root)
+    rulebook = load_rulebook(checks_root)
+    checks, dirs = load_checks(checks_root, rulebook)
     items, questions = load_questions(questions_root)
     _cross_check(checks, questions, questions_root)
     ordered = {i: items[i] for i in CHECKLIST_ORDER}
-    return Catalog(checks=checks, items=ordered, questions=questions, check_dirs=dirs)
+    return Catalog(checks=checks, items=ordered, questions=questions, check_dirs=dirs, facts=rulebook.facts)

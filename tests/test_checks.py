@@ -4,6 +4,10 @@ A fixture line that must be reported ends with a comment `assess-expect: <check-
 folder is scanned as a project root (so project-shaped fixtures with a package.json work), with only
 the check under test enabled. Failures say *Missing* (not reported where it should be) or *Noisy*
 (reported where it should not be), as ast-grep's own rule tests do.
+
+Project-level checks may add `fixtures/expected.yaml`: `projects` lists sub-folders each scanned as its
+own project root (absence checks need several projects), and `findings` lists `{path, line}` marks for
+files that cannot hold a comment (JSON); paths are relative to fixtures/.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assess import paths
 from assess.catalog import Catalog
 from assess.scan.discover import discover_files
 from assess.scan.engine import ScanPlan, scan_files
 from assess.scan.facts import gather_facts
+from assess.scan.project_checks import judge_project
 from tests.conftest import copy_materialized
 
 CHECK_DIRS = sorted(p for p in paths.checks_dir().iterdir() if (p / "check.yaml").is_file())
@@ -37,6 +43,16 @@ def expected_lines(root: Path, check_id: str) -> set[tuple[str, int]]:
     return marked
 
 
+def fixture_projects(root: Path) -> tuple[list[Path], set[tuple[str, int]]]:
+    """Project roots to scan and extra expected (path, line) marks, from fixtures/expected.yaml if any."""
+    spec_file = root / "expected.yaml"
+    if not spec_file.is_file():
+        return [root], set()
+    spec = yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}
+    projects = [root / p for p in spec.get("projects", [])] or [root]
+    return projects, {(f["path"], int(f["line"])) for f in spec.get("findings", [])}
+
+
 def _line(root: Path, rel: str, number: int) -> str:
     lines = (root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
     return lines[number - 1].strip()[:100] if 0 < number <= len(lines) else ""
@@ -53,7 +69,8 @@ def test_every_check_has_fixtures() -> None:
 def test_check_fixtures(check_dir: Path, catalog: Catalog, tmp_path: Path) -> None:
     check = catalog.checks[check_dir.name]
     root = copy_materialized(check_dir / "fixtures", tmp_path / "project")
-    expected = expected_lines(root, check.id)
+    projects, extra = fixture_projects(root)
+    expected = expected_lines(root, check.id) | extra
     assert expected, f"{check.id}: no fixture line is marked 'assess-expect: {check.id}' (a check that cannot fail)"
 
     # a fixture set must also hold near misses: unmarked lines that carry the check's keywords
@@ -70,10 +87,15 @@ def test_check_fixtures(check_dir: Path, catalog: Catalog, tmp_path: Path) -> No
     ]
     assert near_misses, f"{check.id}: no quiet fixture line mentions its keywords; add cases that must stay quiet"
 
-    discovery = discover_files(root, include_vendored=True)
-    plan = ScanPlan.build(catalog, enabled=[check.id])
-    out = scan_files(discovery.files, plan, gather_facts(discovery.files), 1_000_000)
-    reported = {(f.rel, f.line) for f in out.findings if f.check.id == check.id}
+    reported: set[tuple[str, int]] = set()
+    for project in projects:
+        discovery = discover_files(project, include_vendored=True)
+        plan = ScanPlan.build(catalog, enabled=[check.id])
+        facts = gather_facts(discovery.files)
+        out = scan_files(discovery.files, plan, facts, 1_000_000)
+        out.findings += judge_project(plan.project_checks, out, facts).findings  # after the walk, as scan_project
+        prefix = project.relative_to(root)
+        reported |= {((prefix / f.rel).as_posix(), f.line) for f in out.findings if f.check.id == check.id}
 
     problems = [f"Missing {rel}:{n}  {_line(root, rel, n)}" for rel, n in sorted(expected - reported)]
     problems += [f"Noisy   {rel}:{n}  {_line(root, rel, n)}" for rel, n in sorted(reported - expected)]

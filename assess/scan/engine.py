@@ -15,6 +15,7 @@ from assess.catalog import AST_GREP_LANGS, Catalog
 from assess.models import Check
 from assess.scan.discover import Candidate
 from assess.scan.facts import ProjectFacts
+from assess.scan.factscan import Fact, FactPlan, collect_text_facts, collect_tree_facts, plan_facts
 from assess.scan.languages import display_language, parsed_language
 from assess.scan.redact import redact, redact_text
 from assess.scan.roles import file_role, scope_applies
@@ -38,6 +39,10 @@ class RawFinding:
     role: str
     suppressed: bool = False
     provider: str | None = None
+    model: str | None = None  # server-side cost findings: facts of the call site / endpoint (project_checks)
+    endpoint: str | None = None
+    framework: str | None = None
+    attempts: int | None = None
 
 
 @dataclass
@@ -49,6 +54,7 @@ class ScanOutput:
     languages: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
     suppressions: list[Suppression] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # for the project checks judged after the walk
 
 
 @dataclass(frozen=True)
@@ -57,22 +63,29 @@ class ScanPlan:
 
     by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]]
     secret_checks: list[Check]
+    # engine "project" checks, judged after the walk, and the fact rules collected for them on each parse
+    project_checks: list[Check] = field(default_factory=list)
+    fact_plan: FactPlan = field(default_factory=FactPlan)
 
     @classmethod
     def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None) -> ScanPlan:
         wanted = set(enabled) if enabled is not None else set(catalog.checks)
         by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
         secrets: list[Check] = []
+        project: list[Check] = []
         for check in catalog.checks.values():
             if check.id not in wanted:
                 continue
             if check.engine == "secrets":
                 secrets.append(check)
                 continue
+            if check.engine == "project":
+                project.append(check)
+                continue
             keywords = tuple(k.encode() for k in check.keywords)
             for lang in check.languages:
                 by_language.setdefault(lang, []).append((check, keywords))
-        return cls(by_language, secrets)
+        return cls(by_language, secrets, project_checks=project, fact_plan=plan_facts(catalog.facts, project))
 
 
 def decode(data: bytes) -> str | None:
@@ -150,7 +163,9 @@ def _message(check: Check, **values: str) -> str:
         return check.message
 
 
-def scan_text(rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFacts) -> list[RawFinding]:
+def scan_text(
+    rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFacts, *, facts_out: list[Fact] | None = None
+) -> list[RawFinding]:
     """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly."""
     lang = parsed_language(rel)
     role = file_role(rel, data[:1024], facts.frontend_roots)
@@ -160,12 +175,17 @@ def scan_text(rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFa
         for check, keywords in plan.by_language.get(lang, ())
         if scope_applies(check.scope, role) and any(k in data for k in keywords)
     ]
-    if structural:
+    anchors = plan.fact_plan.tree_variants(lang, data) if facts_out is not None else []
+    if structural or anchors:
         root = SgRoot(text, AST_GREP_LANGS[lang]).root()
         for check in structural:
-            for node in root.find_all(cast("Config", check.rule)):
+            for node in root.find_all(cast("Config", check.rule_for(lang))):
                 start = node.range().start
                 matcher.add(check, start.line + 1, start.column + 1, _message(check))
+        if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
+            collect_tree_facts(root, rel, lang, role, text, data, plan.fact_plan, anchors, facts_out)
+    if facts_out is not None and plan.fact_plan.text:
+        collect_text_facts(rel, role, text, data, plan.fact_plan, facts_out)
     for check in plan.secret_checks:
         if not any(k.encode() in data for k in check.keywords):
             continue
@@ -208,7 +228,7 @@ def scan_files(
             out.languages[language] += 1
         if SUPPRESSION_MARK in data:
             out.suppressions.extend(find_suppressions(cand.rel, text))
-        found = scan_text(cand.rel, data, text, plan, facts)
+        found = scan_text(cand.rel, data, text, plan, facts, facts_out=out.facts)
         out.findings.extend(found)
         out.providers.update(f.provider for f in found if f.provider)
     return out

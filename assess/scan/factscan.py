@@ -1,0 +1,220 @@
+"""Collect facts during the one parse of each file: ast-grep fact rules on the tree, regexes on text files.
+
+The hot loop calls `FactPlan.tree_variants` (a keyword test on bytes) to learn whether a file needs a parse
+for facts, and `collect_tree_facts` on the root the checks already use; nothing here parses or reads a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from ast_grep_py import Config, SgNode
+
+from assess.models import Check
+from assess.scan.rulebook import FAMILY, FactRule, fill_names, path_matches
+
+SNIPPET_MAX = 200
+# Collected whatever checks run: they name the models and providers of ProjectInfo.
+ALWAYS = ("llm-call", "llm-client", "model-const")
+
+
+@dataclass(slots=True)
+class Fact:
+    """One match of a fact rule: where it is, which shape (`label`) and the metavariables it captured."""
+
+    kind: str
+    label: str
+    rel: str
+    role: str
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    snippet: str  # the first source line, stripped (not yet redacted)
+    values: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    text: str = ""  # the matched text, when the rule keeps it
+
+    def contains(self, other: Fact) -> bool:
+        return self.rel == other.rel and self.line <= other.line and other.end_line <= self.end_line
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class _TreeVariant:
+    fact: FactRule
+    label: str
+    keywords: tuple[bytes, ...]
+    config: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _TextVariant:
+    fact: FactRule
+    label: str
+    paths: tuple[str, ...]
+    keywords: tuple[bytes, ...]
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class FactPlan:
+    """Fact rules arranged for the hot loop, per ast-grep family."""
+
+    tree: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # anchors: may cause a parse
+    piggyback: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # only when parsed anyway
+    dynamic: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
+    text: tuple[_TextVariant, ...] = ()
+
+    @classmethod
+    def build(cls, rules: Iterable[FactRule]) -> FactPlan:
+        tree: dict[str, list[_TreeVariant]] = {}
+        piggyback: dict[str, list[_TreeVariant]] = {}
+        dynamic: dict[str, list[_TreeVariant]] = {}
+        text: list[_TextVariant] = []
+        for rule in rules:
+            for family in ("python", "javascript"):
+                for variant in rule.variants(family):
+                    words = tuple(k.encode() for k in (variant.keywords or rule.keywords))
+                    entry = _TreeVariant(rule, variant.label, words, variant.rule)
+                    target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
+                    target.setdefault(family, []).append(entry)
+            for tv in rule.text:
+                words = tuple(k.encode() for k in (tv.keywords or rule.keywords))
+                text.append(_TextVariant(rule, tv.label, tuple(tv.paths), words, re.compile(tv.regex, re.M)))
+        return cls(
+            {k: tuple(v) for k, v in tree.items()},
+            {k: tuple(v) for k, v in piggyback.items()},
+            {k: tuple(v) for k, v in dynamic.items()},
+            tuple(text),
+        )
+
+    def tree_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
+        """The anchor variants whose keywords occur in the file: non-empty means the file is worth a parse."""
+        return [
+            v for v in self.tree.get(FAMILY.get(lang, ""), ()) if not v.keywords or any(k in data for k in v.keywords)
+        ]
+
+    def extra_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
+        family = FAMILY.get(lang, "")
+        return [v for v in self.piggyback.get(family, ()) if not v.keywords or any(k in data for k in v.keywords)]
+
+
+def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> FactPlan:
+    """The fact rules the enabled project checks need, plus what resolving call sites needs."""
+    wanted = {f for f in ALWAYS if f in rules} | {f for check in project_checks for f in check.facts}
+    pending = list(wanted)
+    while pending:  # a dynamic rule needs the facts that feed it its names
+        rule = rules.get(pending.pop())
+        for source in rule.names_from if rule else ():
+            kind = source.split(".")[0]
+            if kind not in wanted:
+                wanted.add(kind)
+                pending.append(kind)
+    return FactPlan.build(rules[f] for f in sorted(wanted) if f in rules)
+
+
+def _line_text(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX]
+
+
+def _fact_from(node: SgNode, variant: _TreeVariant, rel: str, role: str, text: str) -> Fact:
+    rng = node.range()
+    values: dict[str, str] = {}
+    lists: dict[str, tuple[str, ...]] = {}
+    for name in variant.fact.captures:
+        if name.startswith("$$$"):
+            found = node.get_multiple_matches(name[3:])
+            if found:
+                lists[name[3:]] = tuple(n.text() for n in found if n.is_named())
+            continue
+        match = node.get_match(name)
+        if match is not None:
+            values[name] = match.text()
+    kept = node.text()[: variant.fact.keep_text] if variant.fact.keep_text else ""
+    return Fact(
+        kind=variant.fact.id,
+        label=variant.label,
+        rel=rel,
+        role=role,
+        line=rng.start.line + 1,
+        column=rng.start.column + 1,
+        end_line=rng.end.line + 1,
+        snippet=_line_text(text, rng.start.index),
+        values=values,
+        lists=lists,
+        text=kept,
+    )
+
+
+def _run(root: SgNode, variants: Iterable[_TreeVariant], rel: str, role: str, text: str, out: list[Fact]) -> None:
+    for variant in variants:
+        for node in root.find_all(cast("Config", variant.config)):
+            out.append(_fact_from(node, variant, rel, role, text))
+
+
+def _names(found: list[Fact], sources: list[str]) -> list[str]:
+    names: set[str] = set()
+    for source in sources:
+        kind, _, capture = source.partition(".")
+        for fact in found:
+            if fact.kind != kind:
+                continue
+            if capture in fact.values:
+                names.add(fact.values[capture])
+            names.update(fact.lists.get(capture, ()))
+    return sorted(n for n in names if n.isidentifier())
+
+
+def collect_tree_facts(
+    root: SgNode,
+    rel: str,
+    lang: str,
+    role: str,
+    text: str,
+    data: bytes,
+    plan: FactPlan,
+    anchors: list[_TreeVariant],
+    out: list[Fact],
+) -> None:
+    """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both."""
+    found: list[Fact] = []
+    _run(root, anchors, rel, role, text, found)
+    _run(root, plan.extra_variants(lang, data), rel, role, text, found)
+    for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
+        names = _names(found, variant.fact.names_from)
+        if names:
+            config = fill_names(variant.config, "|".join(re.escape(n) for n in names))
+            _run(root, (_TreeVariant(variant.fact, variant.label, (), config),), rel, role, text, found)
+    out.extend(found)
+
+
+def collect_text_facts(rel: str, role: str, text: str, data: bytes, plan: FactPlan, out: list[Fact]) -> None:
+    """Regex facts on files whose name matches a text variant (infrastructure code, configs)."""
+    for variant in plan.text:
+        if not path_matches(rel, list(variant.paths)):
+            continue
+        if variant.keywords and not any(k in data for k in variant.keywords):
+            continue
+        for match in variant.regex.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            out.append(
+                Fact(
+                    kind=variant.fact.id,
+                    label=variant.label,
+                    rel=rel,
+                    role=role,
+                    line=line,
+                    column=match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1,
+                    end_line=line + text.count("\n", match.start(), match.end()),
+                    snippet=_line_text(text, match.start()),
+                    values={k: v for k, v in match.groupdict().items() if v is not None},
+                    text=match.group(0)[: variant.fact.keep_text] if variant.fact.keep_text else "",
+                )
+            )

@@ -1,0 +1,66 @@
+"""What a judge gets and gives: the project's facts in, verdicts (facts to report, with values) out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from assess.scan.callsites import CallSite, call_sites
+from assess.scan.factscan import Fact
+from assess.scan.project_index import ProjectIndex
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One finding: where (a fact), the values its check's message template uses, and facts for the report."""
+
+    at: Fact
+    values: dict[str, str] = field(default_factory=dict)
+    provider: str | None = None
+    model: str | None = None
+    endpoint: str | None = None
+    framework: str | None = None
+    attempts: int | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdicts: list[Verdict]
+    applied: bool  # the check had something to judge (an LLM endpoint, an IaC deployment...)
+
+
+class Context:
+    """The project index and its LLM call sites, built once and shared by every judge."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+
+    @cached_property
+    def sites(self) -> list[CallSite]:
+        return call_sites(self.index)
+
+    @cached_property
+    def _site_by_fact(self) -> dict[int, CallSite]:
+        return {id(s.fact): s for s in self.sites}
+
+    def site(self, fact: Fact) -> CallSite | None:
+        return self._site_by_fact.get(id(fact))
+
+    def backend_sites(self) -> list[CallSite]:
+        """Call sites outside browser code (browser calls are the backend-proxy item's business)."""
+        return [s for s in self.sites if s.fact.role != "frontend"]
+
+
+@dataclass(frozen=True)
+class Judge:
+    run: Callable[[Context, Any], Judgement]
+    params: type[BaseModel] = NoParams
+    needs: tuple[str, ...] = ()  # fact rules the check must list

@@ -1,0 +1,443 @@
+"""Endpoints that reach an LLM, and the rate limit (if any) in front of each.
+
+An endpoint is covered by a limit on the endpoint itself (middleware argument, decorator, guard,
+dependency, a limit check its handler reaches), on its router, on the app it is mounted on (registered
+before it, under a prefix that includes it), on the whole package (fastify plugin, Nest APP_GUARD, slowapi
+or flask-limiter default limits, DRF default throttles, Next.js middleware), or in the infrastructure
+(nginx limit_req, API Gateway throttling, WAF rate rules). A limit on other routes covers nothing here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from assess.scan.factscan import Fact
+from assess.scan.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.project_index import ProjectIndex, Reach, strip_quotes
+
+_LIMITER_NAME = re.compile(r"(?i)rate.?limit|limiter|throttl|quota")
+_KEY = re.compile(
+    r"(?is)(?:keyGenerator|key_func|keyFunc|getTracker|get_ident|\bkey\b|identifier)\s*[:=(]\s*(.{0,160})"
+)
+# in a limiter's key (keyGenerator, key_func, the id given to .limit()/.consume()): who is counted
+_PER_USER = re.compile(
+    r"(?i)user|account|tenant|customer|\borg|api_?key|apikey|session|token|auth|principal|email|\bsub\b|\buid\b"
+)
+# throttle classes and key names that mean per user wherever they appear
+_PER_USER_CLASS = re.compile(r"UserRateThrottle|ScopedRateThrottle|\bkey\s*=\s*[\"']user")
+_PER_IP = re.compile(r"(?i)\bip\b|remote_?addr|get_remote_address|x-forwarded-for|AnonRateThrottle")
+# route shapes that are endpoints only in some places
+_VIEWS_PATH = re.compile(r"(?:^|/)views?(?:/|\.py$)|views_\w+\.py$|(?:^|/)api\.py$")
+_PAGES_API = re.compile(r"(?:^|/)pages/api/")
+_APP_ROUTE = re.compile(r"(?:^|/)route\.(?:ts|js|mts|mjs|tsx|jsx)$")
+_FUNCTIONS_DIR = re.compile(r"(?:^|/)(?:api|netlify/functions|functions|lambda|lambdas|handlers)/")
+_NEXT_MIDDLEWARE = re.compile(r"(?:^|/)middleware\.(?:ts|js|mjs)$")
+_JS_FRAMEWORKS = (
+    ("hono", "Hono"),
+    ("fastify", "Fastify"),
+    ("@koa/router", "Koa"),
+    ("koa-router", "Koa"),
+    ("koa", "Koa"),
+    ("elysia", "Elysia"),
+    ("express", "Express"),
+)
+_PY_FRAMEWORKS = (
+    ("fastapi", "FastAPI"),
+    ("flask", "Flask"),
+    ("quart", "Quart"),
+    ("sanic", "Sanic"),
+    ("starlette", "Starlette"),
+    ("litestar", "Litestar"),
+)
+_SOCKETS = (
+    ("socket.io", "Socket.IO"),
+    ("ws", "ws (WebSocket)"),
+    ("discord.js", "discord.js"),
+    ("telegraf", "Telegraf"),
+    ("grammy", "grammY"),
+    ("@slack/bolt", "Slack Bolt"),
+)
+_PY_BOTS = (
+    ("discord", "discord.py"),
+    ("slack_bolt", "Slack Bolt"),
+    ("aiogram", "aiogram"),
+    ("telegram", "python-telegram-bot"),
+)
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # "unlimited": endpoints with no limit at all; "not-per-user": endpoints whose only limit is global or per IP
+    report: Literal["unlimited", "not-per-user"] = "unlimited"
+
+
+@dataclass(frozen=True)
+class Cover:
+    where: str  # route, router, app, package, infra
+    scope: str  # per-user, per-IP, global
+    source: Fact
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: Fact
+    handlers: tuple[Fact, ...]
+    framework: str
+    description: str
+    full_path: str  # for prefix checks; "" when unknown
+
+
+def _imports(index: ProjectIndex, rel: str) -> str:
+    return " ".join(f.values.get("SOURCE", "") for f in index.of("import", rel))
+
+
+def _pick(pairs: tuple[tuple[str, str], ...], text: str, deps: set[str], default: str) -> str:
+    sources = set(re.findall(r"[@\w./-]+", text))
+    for package, name in pairs:
+        if package in sources or any(s.startswith(package + "/") for s in sources):
+            return name
+    return next((name for package, name in pairs if package in deps), default)
+
+
+def _app_path(rel: str) -> str:
+    """`src/app/api/chat/route.ts` -> `/api/chat`; `pages/api/chat.ts` -> `/api/chat`."""
+    parts = rel.split("/")
+    for anchor in ("app", "pages"):
+        if anchor in parts:
+            parts = parts[parts.index(anchor) + 1 :]
+            break
+    parts = [p for p in parts if not (p.startswith("(") and p.endswith(")"))]
+    if parts and _APP_ROUTE.search(parts[-1]):
+        parts = parts[:-1]
+    elif parts:
+        stem = posixpath.splitext(parts[-1])[0]
+        parts = parts[:-1] if stem == "index" else [*parts[:-1], stem]
+    return "/" + "/".join(parts)
+
+
+def _join(prefix: str, path: str) -> str:
+    prefix, path = strip_quotes(prefix).rstrip("/"), strip_quotes(path)
+    joined = prefix + ("/" + path.lstrip("/") if path and path != "/" else "")
+    return joined or "/"
+
+
+class _Endpoints:
+    """Route facts turned into endpoints: filtered by where they may live, with framework and path."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.index = ctx.index
+
+    def mounts_of(self, route: Fact) -> list[Fact]:
+        """Mount facts (app.use("/api", router), include_router) that mount the router of `route`."""
+        found = []
+        obj = route.values.get("OBJ", "")
+        for mount in self.index.of("mount"):
+            names = {re.split(r"[.(]", arg)[0] for arg in mount.lists.get("ARGS", ())}
+            if mount.rel == route.rel:
+                if obj in names:
+                    found.append(mount)
+                continue
+            bindings = self.index.bindings(mount.rel)
+            if any(bindings.get(n) and bindings[n].module == route.rel for n in names):
+                found.append(mount)
+        return found
+
+    def framework(self, route: Fact) -> str:
+        index, rel, label = self.index, route.rel, route.label
+        deps = index.dependencies_of(rel)
+        if label in ("express", "fastify-route"):
+            text = _imports(index, rel) + " " + " ".join(_imports(index, m.rel) for m in self.mounts_of(route))
+            return "Fastify" if label == "fastify-route" else _pick(_JS_FRAMEWORKS, text, deps, "Express")
+        if label in ("decorator", "add-route"):
+            return _pick(_PY_FRAMEWORKS, _imports(index, rel), deps, "FastAPI")
+        if label == "socket":
+            return _pick(_SOCKETS, _imports(index, rel), deps, "WebSocket")
+        if label in ("bot", "bot-register"):
+            return _pick(_PY_BOTS, _imports(index, rel), deps, "bot")
+        if label == "default-handler":
+            if _PAGES_API.search(rel):
+                return "Next.js"
+            return "Netlify Functions" if "netlify/" in rel else "Vercel Functions"
+        if label == "lambda":
+            return "Netlify Functions" if "netlify/" in rel else "AWS Lambda"
+        return {
+            "nest": "NestJS",
+            "next-route": "Next.js",
+            "server-action": "Next.js",
+            "worker-fetch": "Cloudflare Workers",
+            "django-view": "Django",
+            "drf-view": "Django REST framework",
+            "drf-function": "Django REST framework",
+            "channels": "Django Channels",
+        }.get(label, label)
+
+    def is_endpoint(self, route: Fact, all_routes: list[Fact]) -> bool:
+        rel, label = route.rel, route.label
+        if route.role == "frontend":
+            return False
+        if label == "django-view":
+            if not _VIEWS_PATH.search(rel):
+                return False
+            # the same function already seen as a DRF or Flask/FastAPI route
+            return not any(o is not route and o.rel == rel and o.contains(route) for o in all_routes)
+        if label == "next-route":
+            return bool(_APP_ROUTE.search(rel))
+        if label == "default-handler":
+            return bool(_PAGES_API.search(rel) or _FUNCTIONS_DIR.search(rel))
+        return True
+
+    def handlers(self, route: Fact) -> tuple[Fact, ...]:
+        """Functions named (not written inline) as the route's handler."""
+        index = self.index
+        names: list[str] = []
+        args = route.lists.get("ARGS", ())
+        if route.label in ("express", "socket") and args:
+            last = args[-1]
+            if re.fullmatch(r"[\w$.]+", last):
+                names.append(last)
+        if route.label in ("bot-register", "add-route", "default-handler", "lambda") and route.values.get("NAME"):
+            names.append(route.values["NAME"].rsplit(".", 1)[-1] if route.label == "lambda" else route.values["NAME"])
+        if route.label == "default-handler" and not route.values.get("NAME"):
+            return tuple(index.functions_named(route.rel, "default"))
+        found: list[Fact] = []
+        for name in names:
+            found += [f for f in index.resolve_name(route.rel, name) if not route.contains(f)]
+        return tuple(found)
+
+    def describe(self, route: Fact) -> tuple[str, str]:
+        """(endpoint text for messages, full path for prefix checks)."""
+        v = route.values
+        method = strip_quotes(v.get("METHOD", "")).upper()
+        if method in ("ROUTE", "API_ROUTE"):  # Flask: @bp.route("/x", methods=["POST"])
+            listed = re.findall(r"[A-Za-z]+", v.get("METHODS", ""))
+            method = listed[0].upper() if listed else ""
+        label = route.label
+        if label in ("express", "fastify-route", "decorator", "add-route"):
+            path = strip_quotes(v.get("PATH", ""))
+            mounts = self.mounts_of(route)
+            prefix = strip_quotes(mounts[0].values.get("PREFIX", "")) if mounts else ""
+            full = _join(prefix, path) if path else prefix
+            shown = f"{method} {full}" if method else full
+            return (shown.strip() or "an endpoint", full)
+        if label == "nest":
+            full = _join(strip_quotes(v.get("PREFIX", "")), strip_quotes(v.get("PATH", "")))
+            if method in ("SUBSCRIBEMESSAGE", "MESSAGEPATTERN"):
+                return (f"message '{strip_quotes(v.get('PATH', ''))}' ({v.get('NAME', '')})", full)
+            return (f"{method} /{full.lstrip('/')}", full)
+        if label in ("next-route", "default-handler") or (label == "lambda" and "netlify/" in route.rel):
+            path = _app_path(route.rel)
+            if "netlify/" in route.rel:
+                path = "/.netlify/functions/" + posixpath.splitext(posixpath.basename(route.rel))[0]
+            return (f"{method} {path}".strip(), path)
+        if label == "socket":
+            return (f"{v.get('OBJ', '')}.{v.get('METHOD', '')}({v.get('PATH', '')}) handler", "")
+        name = v.get("NAME", "")
+        shown = {
+            "server-action": f"server action {name}()",
+            "lambda": f"handler {name.rsplit('.', 1)[-1]}()",
+            "worker-fetch": "fetch handler",
+            "django-view": f"view {name}()",
+            "drf-view": f"view {name}",
+            "drf-function": f"view {name}()",
+            "channels": f"consumer {name}",
+            "bot": f"bot handler {name}()",
+            "bot-register": f"bot handler {name}()",
+        }.get(label, name)
+        return (shown, "")
+
+    def all(self) -> list[Endpoint]:
+        routes = self.index.of("route")
+        endpoints = []
+        for route in routes:
+            if not self.is_endpoint(route, routes):
+                continue
+            shown, full = self.describe(route)
+            endpoints.append(Endpoint(route, self.handlers(route), self.framework(route), shown, full))
+        return endpoints
+
+
+def _key_scope(text: str) -> str:
+    keys = " ".join(m.group(1) for m in _KEY.finditer(text))
+    if (keys and _PER_USER.search(keys)) or _PER_USER_CLASS.search(text):
+        return "per-user"
+    if _PER_IP.search(keys or text):
+        return "per-IP"
+    return "per-IP"  # every library named here keys by client IP unless told otherwise
+
+
+def _call_scope(text: str) -> str:
+    """Scope of an inline check: `ratelimit.limit(userId)` keys by what it is given."""
+    args = text[text.find("(") :] if "(" in text else text
+    return "per-user" if _PER_USER.search(args) else "per-IP" if _PER_IP.search(args) else "global"
+
+
+def _prefix_ok(prefix: str | None, full_path: str) -> bool:
+    prefix = strip_quotes(prefix or "").rstrip("*").rstrip("/")
+    if not prefix:
+        return True
+    return bool(full_path) and (full_path == prefix or full_path.startswith(prefix + "/"))
+
+
+class _Coverage:
+    def __init__(self, ctx: Context, endpoints: _Endpoints) -> None:
+        self.index = ctx.index
+        self.endpoints = endpoints
+
+    def _def_scope(self, rel: str, name: str) -> str:
+        """Scope of a limiter named in a route: read the key from where it is built (here or imported)."""
+        root = name.split(".")[0]
+        for fact in self.index.of("limiter-def", rel):
+            if fact.values.get("VAR") == root:
+                return _key_scope(fact.text)
+        binding = self.index.bindings(rel).get(root)
+        if binding and binding.module:
+            for fact in self.index.of("limiter-def", binding.module):
+                if fact.values.get("VAR") in (root, binding.imported):
+                    return _key_scope(fact.text)
+        return "per-IP"
+
+    def _route_scope(self, lim: Fact) -> str:
+        """`@limiter.limit("5/minute")` keys by what its Limiter(key_func=...) says, unless it names its own key."""
+        named = re.match(r"@(\w+)\.(?:limit|shared_limit)\(", lim.text)
+        if named and not _KEY.search(lim.text):
+            return self._def_scope(lim.rel, named.group(1))
+        return _key_scope(lim.text)
+
+    def _on_route(self, ep: Endpoint) -> Cover | None:
+        route, index = ep.route, self.index
+        for lim in index.inside("limiter", route):
+            if lim.label == "route":
+                return Cover("route", self._route_scope(lim), lim)
+        for lim in index.of("limiter", route.rel):  # a Nest class guard contains the method
+            if lim.label == "route" and lim.contains(route) and lim is not route:
+                return Cover("route", _key_scope(lim.text), lim)
+        reach = index.range_reach(route, "limiter-call", ep.handlers)
+        if reach is not None:
+            return Cover("route", _call_scope(reach.target.text), reach.target)
+        args = list(route.lists.get("ARGS", ()))
+        middle = (
+            args[1:-1] if args and strip_quotes(args[0]) == strip_quotes(route.values.get("PATH", "")) else args[:-1]
+        )
+        for arg in middle:
+            if _LIMITER_NAME.search(arg) or any(
+                d.values.get("VAR") == arg.split("(")[0] for d in index.of("limiter-def", route.rel)
+            ):
+                return Cover("route", self._def_scope(route.rel, arg.split("(")[0]), route)
+            if re.search(r"\brateLimit\s*:", arg):  # fastify route options: config: { rateLimit: {...} }
+                return Cover("route", "per-IP", route)
+        return None
+
+    def _on_app(self, ep: Endpoint) -> Cover | None:
+        route, index = ep.route, self.index
+        obj = route.values.get("OBJ")
+        for lim in index.of("limiter", route.rel):
+            if lim.label == "router" and lim.values.get("OBJ") == obj:
+                return Cover("router", _key_scope(lim.text), lim)
+            if lim.label == "app" and lim.line < route.line and _prefix_ok(lim.values.get("PREFIX"), ep.full_path):
+                scope = self._app_scope(lim)
+                return Cover("app" if lim.values.get("OBJ") != obj else "router", scope, lim)
+        mounts = self.endpoints.mounts_of(route)
+        mount_files = {m.rel for m in mounts}
+        for mount in mounts:
+            mounted_path = _join(mount.values.get("PREFIX", ""), route.values.get("PATH", ""))
+            for lim in index.of("limiter", mount.rel):
+                if lim.label == "app" and lim.line < mount.line and _prefix_ok(lim.values.get("PREFIX"), mounted_path):
+                    return Cover("app", self._app_scope(lim), lim)
+                if lim.label == "mount" and lim.line == mount.line:
+                    return Cover("router", _key_scope(lim.text), lim)
+        # an app-level limiter registered elsewhere in the package (a middleware module, an app factory)
+        for lim in index.of("limiter"):
+            if (
+                lim.label == "app"
+                and lim.rel not in mount_files
+                and lim.rel != route.rel
+                and index.same_package(lim.rel, route.rel)
+                and _prefix_ok(lim.values.get("PREFIX"), ep.full_path)
+            ):
+                return Cover("app", self._app_scope(lim), lim)
+        return None
+
+    def _app_scope(self, lim: Fact) -> str:
+        inline = _key_scope(lim.text) if _KEY.search(lim.text) else None
+        if inline:
+            return inline
+        for arg in re.findall(r"[\w$.]+", lim.text[lim.text.find("(") + 1 :]):
+            if _LIMITER_NAME.search(arg):
+                return self._def_scope(lim.rel, arg)
+        return "per-IP"
+
+    def _on_package(self, ep: Endpoint) -> Cover | None:
+        route, index = ep.route, self.index
+        for lim in index.of("limiter"):
+            if not index.same_package(lim.rel, route.rel) and lim.label != "infra":
+                continue
+            if lim.label == "package":
+                return Cover("package", _key_scope(lim.text), lim)
+            if lim.label == "drf-settings" and route.label in ("drf-view", "drf-function"):
+                return Cover("package", _key_scope(lim.text), lim)
+            if lim.label == "infra":
+                return Cover("infra", "global", lim)
+        if route.label in ("next-route", "default-handler", "server-action"):
+            for call in index.of("limiter-call"):
+                if _NEXT_MIDDLEWARE.search(call.rel) and index.same_package(call.rel, route.rel):
+                    return Cover("package", _call_scope(call.text), call)
+        return None
+
+    def of(self, ep: Endpoint) -> Cover | None:
+        return self._on_route(ep) or self._on_app(ep) or self._on_package(ep)
+
+
+def _via(reach: Reach) -> str:
+    return f" through {' → '.join(reach.via)}" if reach.via else ""
+
+
+def judge(ctx: Context, params: Params) -> Judgement:
+    endpoints = _Endpoints(ctx)
+    coverage = _Coverage(ctx, endpoints)
+    verdicts: list[Verdict] = []
+    applied = False
+    for ep in endpoints.all():
+        reach = ctx.index.range_reach(ep.route, "llm-call", ep.handlers)
+        if reach is None:
+            continue
+        applied = True
+        site = ctx.site(reach.target)
+        cover = coverage.of(ep)
+        if params.report == "unlimited" and cover is not None:
+            continue
+        if params.report == "not-per-user" and (cover is None or cover.scope == "per-user"):
+            continue
+        target = site.describe() if site else "an LLM"
+        values = {
+            "endpoint": ep.description,
+            "framework": ep.framework,
+            "target": target,
+            "via": _via(reach),
+            "scope": cover.scope if cover else "none",
+            "where": cover.where if cover else "none",
+            "limit_at": f"{cover.source.rel}:{cover.source.line}" if cover else "",
+        }
+        verdicts.append(
+            Verdict(
+                at=ep.route,
+                values=values,
+                provider=site.provider if site else None,
+                model=site.model if site else None,
+                endpoint=ep.description,
+                framework=ep.framework,
+            )
+        )
+    return Judgement(verdicts, applied)
+
+
+JUDGE = Judge(
+    run=judge,
+    params=Params,
+    needs=("route", "llm-call", "function", "import", "call", "limiter", "limiter-def", "limiter-call", "mount"),
+)

@@ -1,0 +1,90 @@
+"""After the walk: judge `engine: project` checks on the facts every file gave during its one parse,
+and give per-file findings the call-site facts (provider, model) the report and questionnaire use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assess.models import Check
+from assess.scan.engine import RawFinding, ScanOutput, fingerprint
+from assess.scan.facts import ProjectFacts
+from assess.scan.factscan import Fact
+from assess.scan.judges import JUDGES, Context, Verdict
+from assess.scan.project_index import ProjectIndex
+from assess.scan.redact import redact_text
+
+
+@dataclass
+class ProjectOutcome:
+    findings: list[RawFinding] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+    applied_items: set[str] = field(default_factory=set)  # checklist items a project check had something to judge
+
+
+def _format(template: str, values: dict[str, str]) -> str:
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]]) -> RawFinding:
+    at = verdict.at
+    snippet = redact_text(at.snippet)
+    key = (check.id, at.rel, " ".join(snippet.split()))
+    ordinal = seen[key]
+    seen[key] += 1
+    return RawFinding(
+        check=check,
+        rel=at.rel,
+        line=at.line,
+        column=at.column,
+        snippet=snippet,
+        message=_format(check.message, verdict.values),
+        fingerprint=fingerprint(check.id, at.rel, snippet, ordinal),
+        role=at.role,
+        provider=verdict.provider,
+        model=verdict.model,
+        endpoint=verdict.endpoint,
+        framework=verdict.framework,
+        attempts=verdict.attempts,
+    )
+
+
+def _enrich(findings: list[RawFinding], ctx: Context) -> None:
+    """A per-file finding on an LLM call (max tokens, loops...) names the call's provider and model."""
+    by_file: dict[str, list[Fact]] = {}
+    for site in ctx.sites:
+        by_file.setdefault(site.rel, []).append(site.fact)
+    for raw in findings:
+        if raw.provider is not None or raw.rel not in by_file:
+            continue
+        on_line = [f for f in by_file[raw.rel] if f.line <= raw.line <= f.end_line]
+        if not on_line:
+            continue
+        nearest = ctx.site(min(on_line, key=lambda f: f.end_line - f.line))
+        if nearest is not None:
+            raw.provider, raw.model = nearest.provider, nearest.model
+
+
+def judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> ProjectOutcome:
+    """Findings of the project checks, models and providers of the call sites; enriches `output.findings`."""
+    from assess.scan.callsites import models_and_providers
+
+    index = ProjectIndex(output.facts, project)
+    ctx = Context(index)
+    outcome = ProjectOutcome()
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for check in checks:
+        judge = JUDGES[check.judge or ""]
+        judgement = judge.run(ctx, judge.params.model_validate(check.params))
+        if judgement.applied:
+            outcome.applied_items.add(check.checklist)
+        outcome.findings += [_finding(check, v, seen) for v in judgement.verdicts]
+    _enrich(output.findings, ctx)
+    outcome.models, outcome.providers = models_and_providers(index, ctx.sites)
+    return outcome

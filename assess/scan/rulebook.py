@@ -1,0 +1,238 @@
+"""The data behind project-level checks: shared ast-grep utils and fact rules, loaded and validated once.
+
+- `checks/_shared/utils.yaml` holds ast-grep utils per language family (`llm-call`, `loop`, ...). A check or
+  fact rule refers to one with `matches: <name>`; only the utils it reaches are merged into its config.
+- `checks/_facts/<id>.yaml` holds one fact rule: ast-grep variants per language family and regex variants
+  for text files (Terraform, CloudFormation, nginx). Facts are collected during the one parse of each file
+  and read after the walk by the judges of `engine: project` checks.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assess.errors import InputError
+from assess.models import Check
+from assess.yamlio import load_model
+
+SHARED_UTILS = Path("_shared") / "utils.yaml"
+FACTS_DIR = "_facts"
+# ast-grep language per catalog language, and the family whose rules and utils it uses
+AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
+FAMILY = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
+_CAPTURE = re.compile(r"^(?:\$\$\$)?[A-Z][A-Z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SharedUtils(_Strict):
+    python: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    javascript: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class FactVariant(_Strict):
+    """One ast-grep shape of a fact; `label` says which shape (a framework, a provider, a library)."""
+
+    label: str = ""
+    keywords: list[str] = Field(default_factory=list)  # narrower prefilter; the fact's keywords otherwise
+    rule: dict[str, Any]
+
+
+class TextVariant(_Strict):
+    """A regex over text files whose name matches `paths` (fnmatch on the file name)."""
+
+    label: str = ""
+    paths: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+    regex: str
+
+
+class FactRule(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    about: str
+    keywords: list[str] = Field(default_factory=list)  # a file is searched only if one of these occurs in it
+    # Metavariables recorded per match; `$$$NAME` records the list of named nodes it matched.
+    captures: list[str] = Field(default_factory=list)
+    keep_text: int = Field(default=0, ge=0)  # record this many characters of the matched text (0: none)
+    # Collected only when the file is parsed for another reason: never a reason to parse on its own.
+    piggyback: bool = False
+    # A dynamic rule: `{names}` in its regexes becomes the names captured by these facts in the same file,
+    # e.g. ["function.NAME", "import.NAMES"]; the rule runs only when there is at least one name.
+    names_from: list[str] = Field(default_factory=list)
+    python: list[FactVariant] = Field(default_factory=list)
+    javascript: list[FactVariant] = Field(default_factory=list)
+    text: list[TextVariant] = Field(default_factory=list)
+
+    def variants(self, family: str) -> list[FactVariant]:
+        return self.python if family == "python" else self.javascript if family == "javascript" else []
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    utils: SharedUtils = field(default_factory=SharedUtils)
+    facts: dict[str, FactRule] = field(default_factory=dict)
+
+    def with_utils(self, config: Mapping[str, Any], family: str) -> dict[str, Any]:
+        """`config` with every shared util it reaches (directly or through other utils) merged in."""
+        shared = self.utils.python if family == "python" else self.utils.javascript
+        local = dict(config.get("utils") or {})
+        wanted: dict[str, dict[str, Any]] = {}
+        pending = list(_matches_in(config))
+        while pending:
+            name = pending.pop()
+            if name in local or name in wanted or name not in shared:
+                continue
+            wanted[name] = shared[name]
+            pending.extend(_matches_in(shared[name]))
+        if not wanted:
+            return dict(config)
+        return {**config, "utils": {**wanted, **local}}
+
+    def prepare(self, check: Check, path: Path) -> Check:
+        """A check ready to scan: per-language rules with shared utils, or a project check's judge validated."""
+        if check.engine == "secrets":
+            return check
+        if check.engine == "project":
+            self._validate_project(check, path)
+            return check
+        rules: dict[str, dict[str, Any]] = {}
+        for lang in check.languages:
+            if lang not in AST_GREP_LANGS:
+                raise InputError(f"language '{lang}' cannot be parsed by ast-grep", path)
+            base = check.rules.get(lang) or check.rules.get(FAMILY[lang]) or check.rule
+            if not base or "rule" not in base:
+                raise InputError(f"an ast-grep check needs 'rule' (or 'rules.{FAMILY[lang]}') with a 'rule' key", path)
+            rules[lang] = self.with_utils(base, FAMILY[lang])
+            compile_rule(rules[lang], lang, path)
+        return check.model_copy(update={"rules": rules})
+
+    def _validate_project(self, check: Check, path: Path) -> None:
+        from assess.scan.judges import JUDGES
+
+        if not check.judge or check.judge not in JUDGES:
+            raise InputError(f"unknown judge '{check.judge}' (known: {', '.join(sorted(JUDGES))})", path)
+        unknown = [f for f in check.facts if f not in self.facts]
+        if unknown:
+            raise InputError(f"unknown fact rule(s) {unknown}", path)
+        judge = JUDGES[check.judge]
+        try:
+            judge.params.model_validate(check.params)
+        except Exception as exc:
+            raise InputError(f"params for judge '{check.judge}': {str(exc).splitlines()[-1].strip()}", path) from None
+        missing = [f for f in judge.needs if f not in check.facts]
+        if missing:
+            raise InputError(f"judge '{check.judge}' needs facts {missing}", path)
+
+
+def _matches_in(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "matches" and isinstance(value, str):
+                yield value
+            else:
+                yield from _matches_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _matches_in(item)
+
+
+def compile_rule(config: dict[str, Any], lang: str, path: Path, what: str = "") -> None:
+    """ast-grep reports a bad rule only when used: run it once on an empty tree."""
+    from ast_grep_py import Config, SgRoot
+
+    try:
+        SgRoot("", AST_GREP_LANGS[lang]).root().find_all(cast("Config", config))
+    except BaseException as exc:  # ast-grep raises a PanicException (a BaseException) on bad rules
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise InputError(f"invalid ast-grep rule{what} for {lang}: {_cause(str(exc))}", path) from None
+
+
+def _cause(message: str) -> str:
+    """The innermost 'Caused by' line of an ast-grep error: the one that names the problem."""
+    head = message.split("Stack backtrace", 1)[0]
+    causes = [m.group(1).strip() for m in re.finditer(r"^\s*\d+: (.+)$", head, re.M)]
+    return (causes[-1] if causes else head.strip().splitlines()[0])[:300]
+
+
+def _load_fact(path: Path, utils: Rulebook) -> FactRule:
+    fact = load_model(path, FactRule)
+    if fact.id != path.stem:
+        raise InputError(f"fact id '{fact.id}' must match its file name '{path.stem}'", path)
+    bad = [c for c in fact.captures if not _CAPTURE.match(c)]
+    if bad:
+        raise InputError(f"captures must be metavariable names like MODEL or $$$ARGS: {bad}", path)
+    if not fact.keywords and not fact.piggyback and not fact.names_from:
+        raise InputError("a fact rule needs keywords (or piggyback: true)", path)
+    resolved: dict[str, Any] = {}
+    for family, langs in (("python", ("python",)), ("javascript", ("javascript", "typescript", "tsx"))):
+        variants = []
+        for variant in fact.variants(family):
+            config = utils.with_utils(variant.rule, family)
+            for lang in langs:
+                compile_rule(_fill_names(config, "x"), lang, path, f" (variant '{variant.label}')")
+            variants.append(variant.model_copy(update={"rule": config}))
+        resolved[family] = variants
+    for text_variant in fact.text:
+        try:
+            re.compile(text_variant.regex)
+        except re.error as exc:
+            raise InputError(f"text variant '{text_variant.label}': bad regex: {exc}", path) from None
+    return fact.model_copy(update=resolved)
+
+
+def _fill_names(node: Any, names: str) -> Any:
+    """A dynamic rule with its `{names}` placeholder filled (names already regex-escaped)."""
+    if isinstance(node, dict):
+        return {k: _fill_names(v, names) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill_names(v, names) for v in node]
+    if isinstance(node, str) and "{names}" in node:
+        return node.replace("{names}", names)
+    return node
+
+
+def fill_names(config: dict[str, Any], names: str) -> dict[str, Any]:
+    return cast("dict[str, Any]", _fill_names(config, names))
+
+
+def load_rulebook(checks_root: Path) -> Rulebook:
+    """Shared utils and fact rules beside the checks; both optional (a catalog may have neither)."""
+    utils_path = checks_root / SHARED_UTILS
+    utils = load_model(utils_path, SharedUtils) if utils_path.is_file() else SharedUtils()
+    book = Rulebook(utils=utils)
+    for family in ("python", "javascript"):
+        langs = ("python",) if family == "python" else ("javascript", "typescript", "tsx")
+        shared = utils.python if family == "python" else utils.javascript
+        for name, rule in shared.items():
+            for lang in langs:
+                compile_rule(
+                    {"rule": {"matches": name}, "utils": book.with_utils({"utils": {name: rule}}, family)["utils"]},
+                    lang,
+                    utils_path,
+                )
+    facts: dict[str, FactRule] = {}
+    for path in sorted((checks_root / FACTS_DIR).glob("*.yaml")):
+        fact = _load_fact(path, book)
+        facts[fact.id] = fact
+    for fact in facts.values():
+        for source in fact.names_from:
+            if source.split(".")[0] not in facts:
+                raise InputError(
+                    f"names_from '{source}': no fact rule '{source.split('.')[0]}'", checks_root / FACTS_DIR
+                )
+    return Rulebook(utils=utils, facts=facts)
+
+
+def path_matches(rel: str, patterns: list[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
