@@ -92,12 +92,21 @@ class AssessApp(App[int]):
         return Path(self.session.display_root).name or self.session.display_root
 
     @property
+    def stale(self) -> set[str]:
+        """Questions whose saved answer is older than the configured age."""
+        return {a.question for a in self.result.answers if a.stale and a.source != "detected"}
+
+    @property
     def result(self) -> AssessmentResult:
         """The scored result for what is known now; rebuilt once per revision (it is cheap)."""
         if self._result is None or self._result_revision != self.revision:
             self._result = self.session.result()
             self._result_revision = self.revision
         return self._result
+
+    def forget_result(self) -> None:
+        """The answers changed: the next look at `result` rebuilds it, before the views refresh."""
+        self._result = None
 
     def bump(self) -> None:
         """Something known changed (an answer, the scan, the place): every view refreshes."""
@@ -253,6 +262,7 @@ def build_app(argv: list[str]) -> AssessApp:
     settings = load_settings(root, given)
     answers = Path(args.answers) if args.answers else _in_project(root, settings.answers)
     session = Session.open(root, answers)
+    session.stale_answer_days = settings.stale_answer_days
     beside = ReportTargets.beside(session.answers_path)
     reports = ReportTargets(
         html=Path(settings.outputs.html) if settings.outputs.html else beside.html,

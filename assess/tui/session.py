@@ -67,6 +67,7 @@ class Session:
     stored: dict[str, StoredAnswer] = field(default_factory=dict)
     snapshot: ScanSnapshot | None = None
     current: str | None = None  # the question on screen, by id (positions move as answers change)
+    stale_answer_days: int = 180  # older answers are flagged for review (settings: stale_answer_days)
 
     @classmethod
     def open(
@@ -111,7 +112,7 @@ class Session:
         return sorted(states, key=lambda s: CHECKLIST_ORDER.index(s.question.checklist))
 
     def result(self) -> AssessmentResult:
-        return build_result(self._scan(), self.catalog, self.stored)
+        return build_result(self._scan(), self.catalog, self.stored, stale_answer_days=self.stale_answer_days)
 
     def state(self, qid: str | None) -> QuestionState | None:
         return next((s for s in self.flow() if s.question.id == qid), None)
@@ -125,6 +126,10 @@ class Session:
         return (ids.index(qid) + 1 if qid in ids else 0), len(ids)
 
     # --- where to go -----------------------------------------------------------------------
+
+    def review_point(self, stale: set[str]) -> str | None:
+        """Where `a` (answer the rest) goes: the first unanswered question, else the first stale answer."""
+        return self.resume_point() or next((s.question.id for s in self.flow() if s.question.id in stale), None)
 
     def resume_point(self) -> str | None:
         """The first unanswered question, or None when everything shown has an answer."""
@@ -146,8 +151,9 @@ class Session:
         after = self._after(qid)
         return after[0].question.id if after else None
 
-    def next_unanswered(self, qid: str | None) -> str | None:
-        return next((s.question.id for s in self._after(qid) if s.stored is None), None)
+    def next_unanswered(self, qid: str | None, stale: frozenset[str] | set[str] = frozenset()) -> str | None:
+        """The next question after `qid` with no answer, or with an answer in `stale` (to review)."""
+        return next((s.question.id for s in self._after(qid) if s.stored is None or s.question.id in stale), None)
 
     def previous_question(self, qid: str | None) -> str | None:
         flow = self.flow()
@@ -159,11 +165,17 @@ class Session:
 
     # --- answering -------------------------------------------------------------------------
 
-    def answer(self, qid: str, value: str, source: AnswerSource = "user") -> bool:
-        """Write one answer now (atomically, merged with the file). False when nothing changed."""
+    def answer(self, qid: str, value: str, source: AnswerSource = "user", *, confirm: bool = False) -> bool:
+        """Write one answer now (atomically, merged with the file). False when nothing changed.
+
+        The same answer again writes nothing, unless `confirm`: then its date is renewed (a stale
+        answer the person says still holds).
+        """
         held = self.stored.get(qid)
         if held is not None and held.value == value:
-            return False
+            if not confirm:
+                return False
+            source = held.source
         save_answer(self.answers_path, self.catalog, qid, value, source)
         try:
             # read back: another session may have answered other questions meanwhile

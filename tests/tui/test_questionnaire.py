@@ -288,3 +288,31 @@ def test_mouse_answers_and_switches_tabs(make_app: Callable[..., AssessApp], ans
 
     run(scenario)
     assert load_answers(answers, catalog)["ai-calls-location"].value == "not-sure"
+
+
+def test_old_answers_are_offered_for_review(
+    make_app: Callable[..., AssessApp], demo_root: Path, answers: Path, catalog: Catalog
+) -> None:
+    old = (demo_root / ".assess" / "answers.yaml").read_text().replace("2026-11-20", "2020-01-01")
+    answers.write_text(old)
+    save_answer(answers, catalog, "ai-calls-location", "some-client", "detected")
+    save_answer(answers, catalog, "efficiency-measures", "some", "detected")
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, ResultsScreen)
+            headline = str(app.screen.query_one("#headline").content)  # type: ignore[attr-defined]
+            assert "answers are older than 180 days: press a" in headline
+            await pilot.press("a")
+            assert current(app) == "rate-limit-scope", "the first answer gone stale"
+            option = app.screen.query_one(ChoiceList).get_option_at_index(2)
+            assert "saved long ago: still true?" in str(option.prompt)
+            await pilot.press("enter")  # still true: the answer is dated today
+            renewed = load_answers(answers, catalog)["rate-limit-scope"]
+            assert renewed.value == "none" and renewed.source == "user"
+            assert renewed.answered_at is not None and not renewed.answered_at.startswith("2020")
+            assert current(app) == "spend-limit", "on to the next answer gone stale"
+
+    run(scenario)

@@ -83,7 +83,8 @@ class QuestionScreen(Screen[None]):
         )
         context = exposure_text(self.assess.result.exposure) if state.question.id in COST_INPUTS else None
         self.query_one(QuestionCard).show(state, session.catalog, session.scanned, context)
-        self.query_one(ChoiceList).show(state)
+        stale = state.stored is not None and state.question.id in self.assess.stale
+        self.query_one(ChoiceList).show(state, stale)
 
     # --- answering -------------------------------------------------------------------------
 
@@ -94,12 +95,14 @@ class QuestionScreen(Screen[None]):
             self.app.bell()
             return
         source: AnswerSource = "detected" if value == state.detected else "user"
+        stale = state.stored is not None and state.question.id in self.assess.stale
         try:
-            session.answer(state.question.id, value, source)
+            session.answer(state.question.id, value, source, confirm=stale)
         except InputError as exc:
             self.notify(exc.one_line(), title="Answer not saved", severity="error", timeout=10)
             return
-        self._go(session.next_unanswered(state.question.id))
+        self.assess.forget_result()  # the stale set below must count this answer
+        self._go(session.next_unanswered(state.question.id, self.assess.stale))
 
     def _go(self, qid: str | None) -> None:
         """Show `qid`, or the results when there is nothing further to ask."""

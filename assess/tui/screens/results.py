@@ -29,7 +29,7 @@ class ResultsScreen(Screen[None]):
         Binding("h", "write_report('HTML')", "HTML"),
         Binding("f", "show_tab('findings')", "Findings"),
         Binding("s", "show_tab('summary')", "Summary"),
-        Binding("a", "answer_rest", "Answer rest"),
+        Binding("a", "answer_rest", "Answer rest"),  # unanswered first, then answers gone stale
         Binding("escape,b", "back", "Questions", key_display="esc"),
     ]
 
@@ -72,7 +72,7 @@ class ResultsScreen(Screen[None]):
             place=f"Results · {total - unanswered} of {total} answered",
             note=f"answers: {display_path(session.answers_path)}",
         )
-        self.query_one(SummaryView).show(result, unanswered, session.scanned)
+        self.query_one(SummaryView).show(result, unanswered, session.scanned, session.stale_answer_days)
         self.query_one(FindingsView).show(result)
         live = sum(1 for f in result.findings if not f.suppressed)
         self.query_one(TabbedContent).get_tab("findings").label = f"Findings ({live})"
@@ -84,7 +84,7 @@ class ResultsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer_rest":
-            return bool(self.assess.session.unanswered())
+            return bool(self.assess.session.unanswered() or self.assess.stale)
         if action == "show_tab":
             return self.query_one(TabbedContent).active != parameters[0]
         return True
@@ -103,7 +103,7 @@ class ResultsScreen(Screen[None]):
 
     def action_answer_rest(self) -> None:
         session = self.assess.session
-        session.current = session.resume_point()
+        session.current = session.review_point(self.assess.stale)
         self.dismiss()
         self.assess.bump()
 

@@ -33,12 +33,15 @@ def keys_hint(state: QuestionState) -> str:
     return text
 
 
-def choice_marks(choice: Choice, state: QuestionState) -> str:
+def choice_marks(choice: Choice, state: QuestionState, stale: bool = False) -> str:
     marks: list[str] = []
     if choice.value == state.detected:
         marks.append("◆ found in code")
     if state.stored is not None and choice.value == state.stored.value:
-        marks.append("● your answer, contradicts the code" if state.contradicts else "● saved")
+        if state.contradicts:
+            marks.append("● your answer, contradicts the code")
+        else:
+            marks.append("● saved long ago: still true?" if stale else "● saved")
     return "  ".join(marks)
 
 
@@ -62,6 +65,7 @@ class ChoiceList(OptionList):
         self.values: list[str] = []
         self._state: QuestionState | None = None
         self._marked: int | None = None  # the option showing ▶
+        self._stale = False
 
     def _prompt(self, index: int, highlighted: bool) -> Text:
         assert self._state is not None
@@ -69,13 +73,15 @@ class ChoiceList(OptionList):
         prompt = Text("▶ " if highlighted else "  ", style="bold")
         prompt.append(f" {key_for(index, choice)} ", style="bold reverse")
         prompt.append("  " + choice.label)
-        marks = choice_marks(choice, self._state)
+        marks = choice_marks(choice, self._state, self._stale)
         if marks:
             prompt.append("   " + marks, style="italic")
         return prompt
 
-    def show(self, state: QuestionState) -> None:
+    def show(self, state: QuestionState, stale: bool = False) -> None:
+        """List the choices; `stale` marks a saved answer older than the configured age."""
         self._state = state
+        self._stale = stale
         self.values = [c.value for c in state.question.choices]
         stored = state.stored.value if state.stored else None
         preselect = stored if stored is not None else state.detected
@@ -92,6 +98,8 @@ class ChoiceList(OptionList):
         if self._state is None or event.option_list is not self:
             return
         new = event.option_index
+        if new >= self.option_count or self.get_option_at_index(new) is not event.option:
+            return  # a late message about the previous question's options
         if self._marked is not None and self._marked != new and self._marked < self.option_count:
             self.replace_option_prompt_at_index(self._marked, self._prompt(self._marked, False))
         self.replace_option_prompt_at_index(new, self._prompt(new, True))

@@ -20,7 +20,7 @@ MARKS = {
 }
 
 
-def headline(result: AssessmentResult, unanswered: int, scanned: bool) -> Text:
+def headline(result: AssessmentResult, unanswered: int, scanned: bool, stale_days: int = 180) -> Text:
     text = Text()
     text.append(f"Score {result.score}/100 · grade {result.grade}", style="bold")
     open_findings = [f for f in result.findings if not f.suppressed]
@@ -32,6 +32,10 @@ def headline(result: AssessmentResult, unanswered: int, scanned: bool) -> Text:
         text.append(" · the scan is still running")
     if unanswered:
         text.append(f"\n{unanswered} question{'s' if unanswered != 1 else ''} unanswered: press a to answer")
+    stale = sum(1 for a in result.answers if a.stale and a.source != "detected")
+    if stale:
+        text.append(f"\n{stale} answer{'s are' if stale != 1 else ' is'} older than {stale_days} days: ")
+        text.append("press a to check " + ("they still hold" if stale != 1 else "it still holds"))
     contradicted = [a for a in result.answers if a.contradicts_evidence]
     if contradicted:
         names = ", ".join(a.question for a in contradicted)
@@ -118,8 +122,8 @@ class SummaryView(VerticalScroll):
         yield Static(id="fixes")
         yield Static(id="exposure")
 
-    def show(self, result: AssessmentResult, unanswered: int, scanned: bool) -> None:
-        self.query_one("#headline", Static).update(headline(result, unanswered, scanned))
+    def show(self, result: AssessmentResult, unanswered: int, scanned: bool, stale_days: int = 180) -> None:
+        self.query_one("#headline", Static).update(headline(result, unanswered, scanned, stale_days))
         exposure = exposure_text(result.exposure)
         self.query_one("#exposure", Static).update(exposure or "")
         self.query_one("#exposure", Static).display = exposure is not None
