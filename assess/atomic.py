@@ -1,16 +1,37 @@
-"""Atomic file writes: a temp file beside the target, fsync, rename. A crash leaves the old file whole."""
+"""Atomic file writes: a temp file beside the target, fsync, rename. A crash leaves the old file whole.
+
+A device or FIFO (`/dev/null`, `/dev/stdout`) is written in place: there is nothing to keep whole, and a
+rename would replace the device node itself with a regular file.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from assess.errors import InputError
 
 
+def _special(path: Path) -> bool:
+    """A device, FIFO or socket (`--json /dev/null`, `/dev/stdout`): renaming over it would replace it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    if _special(path):
+        try:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", path) from None
+        return
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
