@@ -128,3 +128,15 @@ def frozen_snapshot(root: Path) -> ScanSnapshot:
         items_with_checks={"backend-proxy", "key-hygiene", "retry-logic", "efficiency"},
         checks_run=sorted({f.check for f in findings}),
     )
+
+
+def plain(renderable: Any) -> str:
+    """The text of what a Static shows (a Text, or a Group of them), without styles."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if isinstance(renderable, Text):
+        return renderable.plain
+    if isinstance(renderable, Group):
+        return "\n".join(plain(part) for part in renderable.renderables)
+    return str(renderable)

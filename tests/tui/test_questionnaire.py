@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from assess.answers import load_answers, save_answer
 from assess.assessment import build_result
@@ -14,7 +14,7 @@ from assess.tui.app import AssessApp, build_app
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.widgets.choice_list import ChoiceList
-from tests.tui.conftest import run, settle
+from tests.tui.conftest import plain, run, settle
 
 DEMO_FLOW = [
     "ai-calls-location",
@@ -134,8 +134,7 @@ def test_contradiction_is_kept_and_marked(make_app: Callable[..., AssessApp], an
             assert current(app) == "ai-calls-location"
             await pilot.press("1")  # "only on our servers", although the code shows a browser SDK
             await pilot.press("left")
-            evidence = app.screen.query_one("#evidence")
-            text = str(evidence.content)  # type: ignore[attr-defined]
+            text = plain(app.screen.query_one("#evidence", Static).content)
             assert "contradicts" in text
             assert "Only on our servers" in text
             option = app.screen.query_one(ChoiceList).get_option_at_index(0)

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from assess.models import Finding
 from assess.tui.app import AssessApp
 from assess.tui.safe import safe_text, visible
-from tests.tui.conftest import fixed_scanner, frozen_snapshot, run, settle
+from tests.tui.conftest import fixed_scanner, frozen_snapshot, plain, run, settle
 
 HOSTILE_PATH = "web/[bold red]x[/]\x1b[2J.ts"
 HOSTILE_SNIPPET = "[link=https://example.invalid]click[/link] \x1b]0;pwned\x07 \u202eevil"
@@ -48,11 +48,10 @@ def test_hostile_paths_and_snippets_stay_inert(make_app: Callable[..., AssessApp
     async def scenario() -> None:
         async with app.run_test() as pilot:
             await settle(app, pilot)
-            evidence = app.screen.query_one("#evidence").content  # type: ignore[attr-defined]
-            assert isinstance(evidence, Text)
-            assert "web/[bold red]x[/]\\x1b[2J.ts:3" in evidence.plain
-            assert "[link=https://example.invalid]click[/link] \\x1b]0;pwned\\x07 \\u202eevil" in evidence.plain
-            assert "\x1b" not in evidence.plain and "\u202e" not in evidence.plain
+            evidence = plain(app.screen.query_one("#evidence", Static).content)
+            assert "web/[bold red]x[/]\\x1b[2J.ts:3" in evidence
+            assert "[link=https://example.invalid]click[/link] \\x1b]0;pwned\\x07 \\u202eevil" in evidence
+            assert "\x1b" not in evidence and "\u202e" not in evidence
             assert "\x1b" not in app.export_screenshot()
             await pilot.press("r", "f")
             table = app.screen.query_one(DataTable)

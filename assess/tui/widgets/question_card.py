@@ -2,50 +2,57 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from assess.catalog import Catalog
+from assess.models import Finding
 from assess.questionnaire import QuestionState
 from assess.tui.safe import safe_text
 
 MAX_EVIDENCE = 3
 
 
-def evidence_text(state: QuestionState, scanned: bool) -> Text | None:
+def evidence_line(finding: Finding) -> Text:
+    """`path:line  what` on one line: the endpoint when the check names one, else the redacted snippet."""
+    where = f"{finding.path}:{finding.line}" if finding.line else finding.path or "(project)"
+    what = finding.endpoint or finding.snippet.strip() or finding.title
+    line = Text("  ", no_wrap=True, overflow="ellipsis")
+    line.append_text(safe_text(where, "bold"))
+    line.append("  ")
+    line.append_text(safe_text(what))
+    return line
+
+
+def evidence_text(state: QuestionState, scanned: bool) -> RenderableType | None:
     """What the scan found for this question, or a note that it may still find something."""
     question = state.question
     if not state.evidence:
         if question.detect and not scanned:
             return Text("The scan is still running and may pre-answer this question.", style="italic")
         return None
-    lines = Text()
-    lines.append("Found in code:\n", style="bold")
-    for finding in state.evidence[:MAX_EVIDENCE]:
-        where = f"{finding.path}:{finding.line}" if finding.line else finding.path or "(project)"
-        lines.append("  ")
-        lines.append_text(safe_text(where, "bold"))
-        lines.append("  ")
-        lines.append_text(safe_text(finding.snippet.strip() or finding.title))
-        lines.append("\n")
+    lines: list[RenderableType] = [Text("Found in code:", style="bold")]
+    lines += [evidence_line(f) for f in state.evidence[:MAX_EVIDENCE]]
     extra = len(state.evidence) - MAX_EVIDENCE
     if extra > 0:
-        lines.append(f"  and {extra} more (Results → Findings)\n")
+        lines.append(Text(f"  and {extra} more (Results → Findings)"))
     detected = question.choice(state.detected or "")
-    label = detected.label if detected else state.detected or ""
-    lines.append("So the answer is: ")
-    lines.append(label, style="bold")
+    verdict = Text("So the answer is: ")
+    verdict.append(detected.label if detected else state.detected or "", style="bold")
+    lines.append(verdict)
     if state.contradicts and state.stored is not None:
         given = question.choice(state.stored.value)
-        lines.append("\n⚠ Your answer ", style="bold")
-        lines.append(f'"{given.label if given else state.stored.value}"', style="bold")
-        lines.append(
+        note = Text()
+        note.append("⚠ Your answer ", style="bold")
+        note.append(f'"{given.label if given else state.stored.value}"', style="bold")
+        note.append(
             " contradicts this. It is kept and marked as a contradiction in the report; the evidence counts "
             "in the score."
         )
-    return lines
+        lines.append(note)
+    return Group(*lines)
 
 
 class QuestionCard(VerticalScroll, can_focus=False):
