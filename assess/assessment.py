@@ -30,6 +30,7 @@ from assess.scan.discover import discover_files
 from assess.scan.engine import RawFinding, ScanPlan, scan_files
 from assess.scan.facts import gather_facts
 from assess.scan.gitsafe import head_commit
+from assess.scan.history import scan_history
 from assess.scan.languages import parsed_language
 from assess.scan.project_checks import judge_project
 from assess.scan.redact import register_key_patterns
@@ -39,7 +40,7 @@ from assess.suppress import apply_suppressions, load_ignore_file
 
 IGNORE_FILE = Path(".assess") / "ignore.yaml"
 
-# progress(phase, done, total): phases are discover, facts, scan, done
+# progress(phase, done, total): phases are discover, facts, scan, history (with --git-history), done
 Progress = Callable[[str, int, int], None]
 
 
@@ -59,6 +60,7 @@ class ScanOptions:
     ignore_path: Path | None = None  # default PATH/.assess/ignore.yaml
     baseline_path: Path | None = None  # an earlier result JSON: findings in it are not new
     stale_answer_days: int = 180  # answers older than this are flagged in the report
+    git_history: bool = False  # also search git history for AI keys added in any commit (--git-history)
 
 
 def _finding(raw: RawFinding, severity: dict[str, str]) -> Finding:
@@ -223,6 +225,10 @@ def scan_project(
     partial = options.files is not None or bool(options.changed_since)
     project = judge_project([] if partial else plan.project_checks, scanned, facts)
     scanned.findings.extend(project.findings)
+    if options.git_history and discovery.in_git:
+        note("history", 0, 0)
+        known = {f.key_hash for f in scanned.findings if f.key_hash}
+        scanned.findings.extend(scan_history(discovery.root, plan, facts, known))
     overrides = dict(options.severity)
     raw_findings = [_finding(raw, overrides) for raw in scanned.findings]
     checked, notes = apply_suppressions(raw_findings, scanned.suppressions, ignore_entries, _rel(ignore_path, root))

@@ -39,8 +39,8 @@ class Catalog:
 
 def _validate_rule(check: Check, path: Path) -> None:
     if check.engine == "secrets":
-        if not check.patterns:
-            raise InputError("a secrets check needs 'patterns'", path)
+        if not check.patterns and not check.key_routes:
+            raise InputError("a secrets check needs 'patterns' (or 'key_routes' to report other checks' keys)", path)
         for pattern in check.patterns:
             try:
                 re.compile(pattern.regex)

@@ -81,6 +81,11 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--changed-since", metavar="REF", help="check only files changed since this git ref")
     p.add_argument("--only", metavar="ITEMS", help="run only the checks of these checklist items (comma-separated)")
     p.add_argument("--files", nargs="*", metavar="FILE", help="check only these files (pre-commit passes staged files)")
+    p.add_argument(
+        "--git-history",
+        action="store_true",
+        help="also search the git history for AI keys added in any commit, even if removed since",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
 
 
@@ -252,6 +257,7 @@ def _options(root: Path, args: argparse.Namespace, settings: Settings, display_r
         ignore_path=_under(root, settings.ignore_file),
         baseline_path=Path(args.baseline) if getattr(args, "baseline", None) else None,
         stale_answer_days=settings.stale_answer_days,
+        git_history=bool(getattr(args, "git_history", False)),
     )
 
 

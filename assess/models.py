@@ -55,7 +55,7 @@ class AiCondition(_Strict):
 
     provider: str  # the project uses this provider (ProjectInfo.providers name) ...
     context: str  # ... or this regex matches near the key
-    unless: str | None = None  # a regex near the key naming another product, which wins over `provider`
+    unless: str | None = None  # a regex near the key naming another product: then never an AI key
 
 
 class SecretPattern(_Strict):

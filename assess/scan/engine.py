@@ -13,13 +13,14 @@ from ast_grep_py import Config, SgRoot
 
 from assess.catalog import AST_GREP_LANGS, Catalog
 from assess.models import Check
-from assess.scan.discover import Candidate
+from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact, FactPlan, collect_text_facts, collect_tree_facts, plan_facts
-from assess.scan.languages import display_language, parsed_language
-from assess.scan.redact import redact, redact_text
-from assess.scan.roles import file_role, scope_applies
-from assess.scan.secrets import find_secrets
+from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
+from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
+from assess.scan.redact import redact, redact_text, secret_hash
+from assess.scan.roles import BACKEND, file_role, scope_applies
+from assess.scan.secrets import KeyScanner
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
 BINARY_SNIFF = 8192
@@ -39,6 +40,7 @@ class RawFinding:
     role: str
     suppressed: bool = False
     provider: str | None = None
+    key_hash: str | None = None  # secret_hash of the key a key check found; the key itself is never kept
     model: str | None = None  # server-side cost findings: facts of the call site / endpoint (project_checks)
     endpoint: str | None = None
     framework: str | None = None
@@ -49,6 +51,7 @@ class RawFinding:
 class ScanOutput:
     findings: list[RawFinding] = field(default_factory=list)
     files_scanned: int = 0
+    files_keys_only: int = 0  # bundles and minified files: read for keys, skipped by every other check
     files_parsed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
@@ -63,6 +66,10 @@ class ScanPlan:
 
     by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]]
     secret_checks: list[Check]
+    # Every key shape of the catalog (also when only one key check is enabled), and per place a key
+    # can sit (keys.py routes) the enabled check that reports it there.
+    keys: KeyScanner = field(default_factory=lambda: KeyScanner(()))
+    key_routes: dict[str, Check] = field(default_factory=dict)
     # engine "project" checks, judged after the walk, and the fact rules collected for them on each parse
     project_checks: list[Check] = field(default_factory=list)
     fact_plan: FactPlan = field(default_factory=FactPlan)
@@ -72,10 +79,13 @@ class ScanPlan:
         wanted = set(enabled) if enabled is not None else set(catalog.checks)
         by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
         secrets: list[Check] = []
+        key_routes: dict[str, Check] = {}
         project: list[Check] = []
         for check in catalog.checks.values():
             if check.id not in wanted:
                 continue
+            for route in check.key_routes or (["code"] if check.engine == "secrets" else []):
+                key_routes.setdefault(route, check)
             if check.engine == "secrets":
                 secrets.append(check)
                 continue
@@ -85,7 +95,8 @@ class ScanPlan:
             keywords = tuple(k.encode() for k in check.keywords)
             for lang in check.languages:
                 by_language.setdefault(lang, []).append((check, keywords))
-        return cls(by_language, secrets, project_checks=project, fact_plan=plan_facts(catalog.facts, project))
+        patterns = [p for c in catalog.checks.values() for p in c.patterns]
+        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, plan_facts(catalog.facts, project))
 
 
 def decode(data: bytes) -> str | None:
@@ -133,6 +144,7 @@ class _FileMatcher:
         message: str,
         secret: str | None = None,
         provider: str | None = None,
+        role: str | None = None,
     ) -> None:
         source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
         if secret:
@@ -150,8 +162,9 @@ class _FileMatcher:
                 snippet=snippet,
                 message=message,
                 fingerprint=fingerprint(check.id, self.rel, snippet, ordinal),
-                role=self.role,
+                role=role or self.role,
                 provider=provider,
+                key_hash=secret_hash(secret) if secret else None,
             )
         )
 
@@ -164,37 +177,95 @@ def _message(check: Check, **values: str) -> str:
 
 
 def scan_text(
-    rel: str, data: bytes, text: str, plan: ScanPlan, facts: ProjectFacts, *, facts_out: list[Fact] | None = None
+    rel: str,
+    data: bytes,
+    text: str,
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    *,
+    kind: str = "source",
+    tracked: bool | None = None,
+    facts_out: list[Fact] | None = None,
 ) -> list[RawFinding]:
-    """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly."""
-    lang = parsed_language(rel)
-    role = file_role(rel, data[:1024], facts.frontend_roots)
+    """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly.
+
+    `kind` and `tracked` come from discovery: a "bundle" or "minified" file gets the key scan only.
+    """
+    if kind == "bundle":
+        package = facts.package_for(rel)
+        role = bundle_role(rel, package.kinds if package else frozenset())
+    else:
+        role = file_role(rel, data[:1024], facts)
     matcher = _FileMatcher(rel, text, role)
-    structural = [
+    regions = script_regions(rel, text) if kind == "source" else None
+    if kind == "source":
+        for lang, spans, code_role in _code_parts(rel, regions, role):
+            _match_structural(matcher, plan, data, lang, code_role, text, spans, facts_out)
+        if facts_out is not None and plan.fact_plan.text:
+            collect_text_facts(rel, role, text, data, plan.fact_plan, facts_out)
+    if plan.key_routes:
+        server = tuple(r for r in regions or () if r.server)
+        place = KeyPlace(rel, role, kind, tracked, server, public_prefixes(facts.frameworks))
+        _report_keys(matcher, plan, place, text, data, facts)
+    return matcher.findings
+
+
+def _code_parts(
+    rel: str, regions: list[Region] | None, role: str
+) -> list[tuple[str, list[tuple[int, int]] | None, str]]:
+    """(language, spans to parse or None for the whole text, role) for the code in one file."""
+    if regions is None:
+        lang = parsed_language(rel)
+        return [] if lang == "text" else [(lang, None, role)]
+    parts: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+    for region in regions:  # script blocks of a markup file, grouped so each language parses once
+        parts.setdefault((region.lang, region.server), []).append((region.start, region.end))
+    return [(lang, spans, BACKEND if server else role) for (lang, server), spans in parts.items()]
+
+
+def _match_structural(
+    matcher: _FileMatcher,
+    plan: ScanPlan,
+    data: bytes,
+    lang: str,
+    role: str,
+    text: str,
+    spans: list[tuple[int, int]] | None,
+    facts_out: list[Fact] | None = None,
+) -> None:
+    checks = [
         check
         for check, keywords in plan.by_language.get(lang, ())
         if scope_applies(check.scope, role) and any(k in data for k in keywords)
     ]
     anchors = plan.fact_plan.tree_variants(lang, data) if facts_out is not None else []
-    if structural or anchors:
-        root = SgRoot(text, AST_GREP_LANGS[lang]).root()
-        for check in structural:
-            for node in root.find_all(cast("Config", check.rule_for(lang))):
-                start = node.range().start
-                matcher.add(check, start.line + 1, start.column + 1, _message(check))
-        if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
-            collect_tree_facts(root, rel, lang, role, text, data, plan.fact_plan, anchors, facts_out)
-    if facts_out is not None and plan.fact_plan.text:
-        collect_text_facts(rel, role, text, data, plan.fact_plan, facts_out)
-    for check in plan.secret_checks:
-        if not any(k.encode() in data for k in check.keywords):
-            continue
-        for hit in find_secrets(text, check.patterns, data):
-            line = text.count("\n", 0, hit.start) + 1
-            column = hit.start - (text.rfind("\n", 0, hit.start) + 1) + 1
-            message = _message(check, provider=hit.pattern.provider, redacted=redact(hit.secret))
-            matcher.add(check, line, column, message, secret=hit.secret, provider=hit.pattern.provider)
-    return matcher.findings
+    if not checks and not anchors:
+        return
+    # script blocks are parsed in place: everything around them blanked, so positions stay true
+    code = text if spans is None else keep_only(text, spans)
+    root = SgRoot(code, AST_GREP_LANGS[lang]).root()
+    for check in checks:
+        for node in root.find_all(cast("Config", check.rule_for(lang))):
+            start = node.range().start
+            matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
+    if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
+        collect_tree_facts(root, matcher.rel, lang, role, code, data, plan.fact_plan, anchors, facts_out)
+
+
+def _report_keys(
+    matcher: _FileMatcher, plan: ScanPlan, place: KeyPlace, text: str, data: bytes, facts: ProjectFacts
+) -> None:
+    """Every key in the file, reported by the check of each place it sits (keys.py)."""
+    for hit in plan.keys.find(text, data, facts.providers):
+        line = text.count("\n", 0, hit.start) + 1
+        column = hit.start - (text.rfind("\n", 0, hit.start) + 1) + 1
+        provider = hit.pattern.provider if hit.ai else None
+        for route, values in place.routes(hit, text):
+            check = plan.key_routes.get(route)
+            if check is None:
+                continue
+            message = _message(check, provider=hit.pattern.provider, redacted=redact(hit.secret), **values)
+            matcher.add(check, line, column, message, secret=hit.secret, provider=provider)
 
 
 def scan_files(
@@ -209,26 +280,30 @@ def scan_files(
     for index, cand in enumerate(files):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(index, total)
+        limit = max_bytes * KEYS_ONLY_SIZE_FACTOR if cand.keys_only else max_bytes
         try:
             with open(cand.path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+                data = fh.read(limit + 1)
         except OSError:
             out.skipped["unreadable"] += 1
             continue
-        if len(data) > max_bytes:  # grew since discovery
+        if len(data) > limit:  # grew since discovery
             out.skipped["too-large"] += 1
             continue
         text = decode(data)
+        if text is not None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            data = text.encode("utf-8")  # keywords are matched on bytes: give them UTF-8 bytes
         if text is None:
             out.skipped["binary"] += 1
             continue
         out.files_scanned += 1
-        language = display_language(cand.rel)
+        language = None if cand.keys_only else display_language(cand.rel)
+        out.files_keys_only += cand.keys_only
         if language:
             out.languages[language] += 1
         if SUPPRESSION_MARK in data:
             out.suppressions.extend(find_suppressions(cand.rel, text))
-        found = scan_text(cand.rel, data, text, plan, facts, facts_out=out.facts)
+        found = scan_text(cand.rel, data, text, plan, facts, kind=cand.kind, tracked=cand.tracked, facts_out=out.facts)
         out.findings.extend(found)
         out.providers.update(f.provider for f in found if f.provider)
     return out

@@ -1,7 +1,7 @@
-"""Project facts from dependency manifests: frameworks, AI providers, where the front ends live.
+"""Project facts from manifests: frameworks, AI providers, and the packages whose code ships to clients.
 
 Manifests are small and few, so they are read before the file scan, which needs to know which
-folders ship to a browser.
+folders ship to a browser or a phone (see roles.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from assess.scan.discover import Candidate
 FRAMEWORKS = {
     "next": "Next.js", "vite": "Vite", "react-scripts": "Create React App", "react": "React",
     "vue": "Vue", "nuxt": "Nuxt", "svelte": "Svelte", "@sveltejs/kit": "SvelteKit", "astro": "Astro",
-    "@angular/core": "Angular", "expo": "Expo", "react-native": "React Native",
+    "@angular/core": "Angular", "expo": "Expo", "react-native": "React Native", "gatsby": "Gatsby",
+    "@remix-run/react": "Remix", "wxt": "WXT", "plasmo": "Plasmo",
     "express": "Express", "fastify": "Fastify", "koa": "Koa", "hono": "Hono", "@nestjs/core": "NestJS",
     "fastapi": "FastAPI", "flask": "Flask", "django": "Django", "djangorestframework": "Django REST framework",
 }  # fmt: skip
@@ -26,17 +27,57 @@ PROVIDERS = {
     "@anthropic-ai/sdk": "Anthropic", "@ai-sdk/anthropic": "Anthropic",
     "google-genai": "Google Gemini", "google-generativeai": "Google Gemini", "@google/genai": "Google Gemini",
     "@google/generative-ai": "Google Gemini", "@ai-sdk/google": "Google Gemini",
-    "mistralai": "Mistral", "@mistralai/mistralai": "Mistral", "cohere": "Cohere", "cohere-ai": "Cohere",
-    "groq": "Groq", "groq-sdk": "Groq", "together": "Together", "together-ai": "Together",
+    "langchain-google-genai": "Google Gemini", "@langchain/google-genai": "Google Gemini",
+    "llama-index-llms-gemini": "Google Gemini", "google_generative_ai": "Google Gemini",
+    "mistralai": "Mistral", "@mistralai/mistralai": "Mistral", "@ai-sdk/mistral": "Mistral",
+    "cohere": "Cohere", "cohere-ai": "Cohere", "@ai-sdk/cohere": "Cohere",
+    "groq": "Groq", "groq-sdk": "Groq", "@ai-sdk/groq": "Groq", "together": "Together", "together-ai": "Together",
+    "@ai-sdk/xai": "xAI", "xai-sdk": "xAI", "@openrouter/ai-sdk-provider": "OpenRouter",
+    "@huggingface/inference": "Hugging Face", "huggingface-hub": "Hugging Face", "replicate": "Replicate",
+    "fireworks-ai": "Fireworks", "@ai-sdk/fireworks": "Fireworks", "@ai-sdk/deepseek": "DeepSeek",
+    "@aws-sdk/client-bedrock-runtime": "AWS Bedrock", "@ai-sdk/amazon-bedrock": "AWS Bedrock",
     "litellm": "LiteLLM", "ai": "Vercel AI SDK", "langchain": "LangChain", "langchain-openai": "OpenAI",
     "@langchain/openai": "OpenAI", "llama-index": "LlamaIndex",
 }  # fmt: skip
-# A package.json with one of these and no server framework is a front end: its files ship to browsers.
-_FRONTEND_TOOLS = {"vite", "react-scripts", "@vue/cli-service", "@angular/core", "astro", "parcel", "expo",
-                   "react-native", "@sveltejs/kit", "svelte"}  # fmt: skip
-_SERVER_FRAMEWORKS = {"express", "fastify", "koa", "hono", "@nestjs/core", "next"}
+# Manifests outside npm/PyPI that name an AI SDK: (file name, text marker, provider).
+_OTHER_SDK_MARKERS = (
+    ("go.mod", "github.com/google/generative-ai-go", "Google Gemini"),
+    ("go.mod", "google.golang.org/genai", "Google Gemini"),
+    ("go.mod", "github.com/sashabaranov/go-openai", "OpenAI"),
+    ("go.mod", "github.com/openai/openai-go", "OpenAI"),
+    ("go.mod", "github.com/anthropics/anthropic-sdk-go", "Anthropic"),
+    ("build.gradle", "com.google.ai.client.generativeai", "Google Gemini"),
+    ("build.gradle.kts", "com.google.ai.client.generativeai", "Google Gemini"),
+    ("build.gradle", "com.aallam.openai", "OpenAI"),
+    ("build.gradle.kts", "com.aallam.openai", "OpenAI"),
+    ("Package.swift", "generative-ai-swift", "Google Gemini"),
+    ("Package.resolved", "generative-ai-swift", "Google Gemini"),
+    ("Package.swift", "MacPaw/OpenAI", "OpenAI"),
+)
+# What a package.json says about where its code runs (see roles.py); first match wins per dependency.
+PACKAGE_KINDS = {
+    "next": "next", "@sveltejs/kit": "sveltekit", "nuxt": "nuxt", "astro": "astro", "gatsby": "gatsby",
+    "@remix-run/react": "remix", "@angular/core": "angular", "react-native": "mobile", "expo": "mobile",
+    "wxt": "extension", "plasmo": "extension", "@crxjs/vite-plugin": "extension",
+    "vite": "spa", "react-scripts": "spa", "@vue/cli-service": "spa", "parcel": "spa", "svelte": "spa",
+    "@vitejs/plugin-react": "spa", "webpack-dev-server": "spa",
+    "express": "server", "fastify": "server", "koa": "server", "hono": "server", "@nestjs/core": "server",
+    "@hapi/hapi": "server", "restify": "server", "@adonisjs/core": "server",
+    "@google-cloud/functions-framework": "server",
+}  # fmt: skip
+_CLIENT_KINDS = frozenset({"spa", "angular", "gatsby", "mobile", "extension"})
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-MANIFEST_NAMES = ("package.json", "pyproject.toml", "Pipfile")
+_PUBSPEC_DEP = re.compile(r"^\s{2}([a-z0-9_]+)\s*:", re.M)
+MANIFEST_NAMES = ("package.json", "pyproject.toml", "Pipfile", "pubspec.yaml", "manifest.json")
+_OTHER_MANIFESTS = frozenset(name for name, _, _ in _OTHER_SDK_MARKERS)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A folder with its own manifest: where it sits ("" or "web/") and what kind of app it is."""
+
+    root: str
+    kinds: frozenset[str]
 
 
 @dataclass
@@ -45,14 +86,23 @@ class ProjectFacts:
     frameworks: set[str] = field(default_factory=set)
     providers: set[str] = field(default_factory=set)
     frontend_roots: tuple[str, ...] = ()
+    packages: tuple[Package, ...] = ()  # innermost first: the first whose root prefixes a path owns it
+    android_roots: tuple[str, ...] = ()  # Android modules ("app/"): their Java and Kotlin ship in the APK
 
     def all_dependencies(self) -> set[str]:
         return set().union(*self.dependencies.values()) if self.dependencies else set()
 
+    def package_for(self, rel: str) -> Package | None:
+        return next((p for p in self.packages if rel.startswith(p.root)), None)
+
 
 def _is_manifest(rel: str) -> bool:
     name = PurePosixPath(rel).name
-    return name in MANIFEST_NAMES or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+    return (
+        name in MANIFEST_NAMES
+        or name in _OTHER_MANIFESTS
+        or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+    )
 
 
 def _names_from(name: str, text: str) -> set[str]:
@@ -69,30 +119,73 @@ def _names_from(name: str, text: str) -> set[str]:
         raw: list[str] = list(data.get("project", {}).get("dependencies", []))
         raw += list(data.get("tool", {}).get("poetry", {}).get("dependencies", {}))
         raw += list(data.get("packages", {}))
-        return {m.group(1).lower() for r in raw if (m := _REQ_NAME.match(str(r)))}
+        return {m.group(1).lower().replace("_", "-") for r in raw if (m := _REQ_NAME.match(str(r)))}
+    if name == "pubspec.yaml":
+        return set(_PUBSPEC_DEP.findall(text))
     return {
-        m.group(1).lower()
+        m.group(1).lower().replace("_", "-")
         for line in text.splitlines()
         if not line.lstrip().startswith(("#", "-")) and (m := _REQ_NAME.match(line))
     }
 
 
+def _folder(rel: str) -> str:
+    parent = str(PurePosixPath(rel).parent)
+    return "" if parent == "." else parent + "/"
+
+
+def _android_root(rel: str) -> str | None:
+    """The module folder of an AndroidManifest.xml: "app/" for app/src/main/AndroidManifest.xml."""
+    if not rel.endswith("AndroidManifest.xml"):
+        return None
+    folder = _folder(rel)
+    marker = folder.rfind("src/")
+    return folder[:marker] if marker >= 0 else folder
+
+
 def gather_facts(files: list[Candidate]) -> ProjectFacts:
     facts = ProjectFacts()
-    frontend_roots: list[str] = []
+    kinds: dict[str, set[str]] = {}
+    android: list[str] = []
     for cand in files:
-        if not _is_manifest(cand.rel) or cand.size > 1_000_000:
+        root = _android_root(cand.rel)
+        if root is not None:
+            android.append(root)
+        if cand.keys_only or not _is_manifest(cand.rel) or cand.size > 1_000_000:
             continue
         name = PurePosixPath(cand.rel).name
         try:
-            names = _names_from(name, cand.path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError):
+            text = cand.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if name in _OTHER_MANIFESTS:
+            facts.providers.update(p for file, marker, p in _OTHER_SDK_MARKERS if file == name and marker in text)
+            continue
+        if name == "manifest.json":
+            if '"manifest_version"' in text:  # a browser extension; a web app manifest has no such key
+                kinds.setdefault(_folder(cand.rel), set()).add("extension")
+            continue
+        try:
+            names = _names_from(name, text)
+        except (ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError):
             continue  # a broken manifest in the scanned project is its problem, not a scan failure
         facts.dependencies[cand.rel] = names
         facts.frameworks.update(FRAMEWORKS[n] for n in names if n in FRAMEWORKS)
         facts.providers.update(PROVIDERS[n] for n in names if n in PROVIDERS)
-        if name == "package.json" and names & _FRONTEND_TOOLS and not names & _SERVER_FRAMEWORKS:
-            parent = str(PurePosixPath(cand.rel).parent)
-            frontend_roots.append("" if parent == "." else parent + "/")
-    facts.frontend_roots = tuple(sorted(frontend_roots))
+        if name == "pubspec.yaml" and "flutter" in names:
+            kinds.setdefault(_folder(cand.rel), set()).add("mobile")
+        if name == "package.json":
+            kinds.setdefault(_folder(cand.rel), set()).update(PACKAGE_KINDS[n] for n in names if n in PACKAGE_KINDS)
+    # an extension manifest in public/ or src/ (Vite, CRXJS) marks the package above it
+    for folder in [f for f, k in kinds.items() if "extension" in k]:
+        for suffix in ("public/", "src/", "static/"):
+            if folder.endswith(suffix) and folder[: -len(suffix)] in kinds:
+                kinds[folder[: -len(suffix)]].add("extension")
+    facts.packages = tuple(
+        Package(root, frozenset(k)) for root, k in sorted(kinds.items(), key=lambda item: -len(item[0]))
+    )
+    facts.frontend_roots = tuple(
+        sorted(p.root for p in facts.packages if p.kinds & _CLIENT_KINDS and not p.kinds & {"server", "next"})
+    )
+    facts.android_roots = tuple(sorted(set(android), key=len, reverse=True))
     return facts

@@ -6,9 +6,12 @@ filters, aliases or a pager; the overrides below neutralise those for the comman
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 _OVERRIDES = (
     "core.fsmonitor=false",
@@ -34,12 +37,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_git(root: Path, *args: str, timeout: float = 60.0) -> bytes | None:
-    """stdout of a git command, or None when git is missing, fails or the folder is no repository."""
+def _command(root: Path, args: tuple[str, ...]) -> list[str]:
     cmd = ["git"]
     for item in _OVERRIDES:
         cmd += ["-c", item]
-    cmd += ["-C", str(root), *args]
+    return [*cmd, "-C", str(root), *args]
+
+
+def run_git(root: Path, *args: str, timeout: float = 60.0) -> bytes | None:
+    """stdout of a git command, or None when git is missing, fails or the folder is no repository."""
+    cmd = _command(root, args)
     try:
         proc = subprocess.run(
             cmd, capture_output=True, env=_env(), timeout=timeout, stdin=subprocess.DEVNULL, check=False
@@ -57,3 +64,27 @@ def is_work_tree(root: Path) -> bool:
 def head_commit(root: Path) -> str | None:
     out = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     return out.decode("ascii", "replace").strip() or None if out else None
+
+
+@contextlib.contextmanager
+def stream_git(root: Path, *args: str) -> Iterator[IO[bytes] | None]:
+    """stdout of a long git command (`git log -p`) as a stream, with run_git's protections.
+
+    Yields None when git cannot start. The process is ended when the block ends, so a reader may stop early.
+    """
+    try:
+        proc = subprocess.Popen(
+            _command(root, args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=_env(),
+        )
+    except OSError:
+        yield None
+        return
+    try:
+        yield proc.stdout
+    finally:
+        proc.kill()
+        proc.wait()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 # Languages ast-grep parses for checks; everything else is scanned as text for keys only.
@@ -30,3 +32,56 @@ def parsed_language(rel: str) -> str:
 
 def display_language(rel: str) -> str | None:
     return DISPLAY_BY_SUFFIX.get(PurePosixPath(rel).suffix.lower())
+
+
+# Files that embed scripts in markup: the blocks are parsed where they sit, the rest blanked out.
+EMBEDDED_SUFFIXES = frozenset({".vue", ".svelte", ".astro", ".html", ".htm"})
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_ATTR_LANG = re.compile(r"""\blang\s*=\s*["']?([a-z]+)""", re.I)
+_ATTR_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+_JS_TYPES = frozenset({"module", "text/javascript", "application/javascript", "text/babel", "text/jsx"})
+_LANG_ATTR = {"ts": "typescript", "typescript": "typescript", "tsx": "tsx", "js": "javascript", "jsx": "javascript"}
+_ASTRO_FRONTMATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A script inside a markup file: its language and where it sits (character offsets)."""
+
+    lang: str  # javascript, typescript or tsx
+    start: int
+    end: int
+    server: bool = False  # an Astro frontmatter: runs at build or request time, never in the browser
+
+
+def script_regions(rel: str, text: str) -> list[Region] | None:
+    """The script blocks of a .vue/.svelte/.astro/.html file; None for files that are not markup."""
+    suffix = PurePosixPath(rel).suffix.lower()
+    if suffix not in EMBEDDED_SUFFIXES:
+        return None
+    regions: list[Region] = []
+    if suffix == ".astro" and (front := _ASTRO_FRONTMATTER.match(text)):
+        regions.append(Region("typescript", front.start(1), front.end(1), server=True))
+    default = "typescript" if suffix == ".astro" else "javascript"
+    for tag in _SCRIPT_TAG.finditer(text):
+        attrs, body = tag.group(1), tag.group(2)
+        if not body.strip():
+            continue  # <script src="..."></script>
+        kind = _ATTR_TYPE.search(attrs)
+        if kind and kind.group(1).lower() not in _JS_TYPES:
+            continue  # JSON-LD, import maps, templates
+        lang = _ATTR_LANG.search(attrs)
+        regions.append(Region(_LANG_ATTR.get(lang.group(1).lower(), default) if lang else default, *tag.span(2)))
+    return regions
+
+
+def keep_only(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with everything outside `spans` blanked to spaces, newlines kept: positions do not move."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        parts += (_NOT_NEWLINE.sub(" ", text[pos:start]), text[start:end])
+        pos = end
+    parts.append(_NOT_NEWLINE.sub(" ", text[pos:]))
+    return "".join(parts)

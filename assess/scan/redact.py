@@ -17,6 +17,8 @@ _known: list[re.Pattern[str]] = []
 # long runs of key alphabet with letters and digits mixed, as keys are and identifiers are not
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{24,}")
 _REDACTED = re.compile(r"^[A-Za-z0-9_\-]{0,12}…[0-9a-f]{8}$")
+_PATH_SPLIT = re.compile(r"[/.]")
+_PATH_PART_MAX = 20  # random keys run longer than this between separators; path segments do not
 
 
 def secret_hash(secret: str) -> str:
@@ -50,15 +52,30 @@ def register_key_patterns(patterns: Iterable[str]) -> None:
             _known.append(compiled)
 
 
+def _path_like(token: str) -> bool:
+    """A URL path or dotted name ("//api.openai.com/v1/chat/completions"): short parts between / and ."""
+    return ("/" in token or "." in token) and all(len(part) <= _PATH_PART_MAX for part in _PATH_SPLIT.split(token))
+
+
 def _token(match: re.Match[str]) -> str:
     token = match.group(0)
-    if _REDACTED.match(token) or not looks_random(token):
+    if _REDACTED.match(token) or not looks_random(token) or _path_like(token):
         return token
     return redact(token)
+
+
+def _redact_match(match: re.Match[str]) -> str:
+    """The match with its key redacted: only the `key` group where a shape captures its surroundings too."""
+    if "key" not in match.re.groupindex or match.group("key") is None:
+        return redact(match.group(0))
+    start, end = match.span("key")
+    base = match.start()
+    whole = match.group(0)
+    return whole[: start - base] + redact(match.group("key")) + whole[end - base :]
 
 
 def redact_text(text: str) -> str:
     """`text` with every known key shape and every random-looking long token redacted."""
     for pattern in _known:
-        text = pattern.sub(lambda m: redact(m.group(0)), text)
+        text = pattern.sub(_redact_match, text)
     return _TOKEN.sub(_token, text)

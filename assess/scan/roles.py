@@ -1,6 +1,9 @@
-"""Does a file run on a server, in a browser or on a phone? Judged from paths and project facts.
+"""Does a file run on a server, in a browser or on a phone? Judged from its path, its first bytes
+and the package it belongs to (facts.Package), with rules per framework.
 
-A first cut for the foundation: the key-exposure work refines it per framework.
+Roles: "frontend" ships to browsers, "mobile" ships inside an app, "backend" runs only on a server,
+"unknown" is shared code, tests, or not code at all. Client-only checks stay quiet on unknown files:
+a red result must mean the code really reaches a client.
 """
 
 from __future__ import annotations
@@ -8,34 +11,159 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-_MOBILE_SUFFIXES = (".swift", ".kt", ".dart", ".m")
-_USE_CLIENT = re.compile(rb"""^\s*(?:/\*.*?\*/\s*|//[^\n]*\n\s*)*['"]use client['"]""", re.S)
-_SERVER_DIRS = {"api", "server", "backend", "functions", "lambda", "netlify", "worker", "workers"}
-_CLIENT_DIRS = {"components", "hooks", "public", "static", "client", "frontend", "web", "app-ui"}
+from assess.scan.facts import Package, ProjectFacts
+
+FRONTEND, BACKEND, MOBILE, UNKNOWN = "frontend", "backend", "mobile", "unknown"
+CLIENT_ROLES = frozenset({FRONTEND, MOBILE})
+
+_BACKEND_SUFFIXES = frozenset(
+    {".py", ".pyi", ".go", ".rb", ".php", ".rs", ".cs", ".ex", ".exs", ".scala", ".clj", ".pl", ".sh", ".bash"}
+)
+_APPLE_SUFFIXES = frozenset({".swift", ".m", ".mm", ".dart"})
+_JVM_SUFFIXES = frozenset({".kt", ".kts", ".java"})
+WEB_SUFFIXES = frozenset(
+    {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte", ".astro", ".html", ".htm"}
+)
+# A directive must be the first statement: only comments may come before it.
+_PREAMBLE = rb"""^\s*(?:(?:/\*.*?\*/|//[^\n]*\n)\s*)*"""
+_USE_CLIENT = re.compile(_PREAMBLE + rb"""['"]use client['"]""", re.S)
+_USE_SERVER = re.compile(_PREAMBLE + rb"""['"]use server['"]""", re.S)
+_SERVER_ONLY = re.compile(rb"""^\s*import\s+['"]server-only['"]""", re.M)
+
+Rules = tuple[tuple[re.Pattern[str], str], ...]
 
 
-def file_role(rel: str, head: bytes, frontend_roots: tuple[str, ...]) -> str:
-    """'frontend', 'backend', 'mobile' or 'unknown' for one file; `head` is its first bytes."""
-    path = PurePosixPath(rel)
-    suffix = path.suffix.lower()
-    if suffix in _MOBILE_SUFFIXES:
-        return "mobile"
-    if suffix in (".py", ".go", ".rb", ".java", ".php", ".rs", ".cs"):
-        return "backend"
+def _rules(*pairs: tuple[str, str]) -> Rules:
+    return tuple((re.compile(pattern), role) for pattern, role in pairs)
+
+
+_SCRIPT = r"\.[cm]?[jt]sx?$"
+_NEXT_SPECIAL = (
+    "page|layout|template|default|not-found|loading|head|sitemap|robots|manifest"
+    "|opengraph-image|twitter-image|icon|apple-icon"
+)
+# Conventions every JavaScript tool shares, judged on the path inside the package.
+_GENERIC = _rules(
+    (r"(^|/)(__tests__|__mocks__|tests?|e2e|cypress|playwright|stories)/|\.(test|spec|stories)" + _SCRIPT, UNKNOWN),
+    (r"(^|/)[^/]*\.server" + _SCRIPT, BACKEND),  # Remix, SvelteKit, Nuxt: never bundled for the client
+    (r"(^|/)[^/]*\.client" + _SCRIPT, FRONTEND),
+    (r"^[^/]*\.config\.[cm]?[jt]s$", BACKEND),  # build tool configs run in Node
+    (r"^(scripts|tools|bin|api|functions|netlify|lambda|serverless|supabase)/", BACKEND),
+    (r"(^|/)(server|backend)/", BACKEND),
+)
+# Per framework, on the path inside the package; the last rule of each is its default.
+_FRAMEWORK: dict[str, Rules] = {
+    "next": _rules(
+        (r"^(src/)?pages/api/", BACKEND),
+        (r"^(src/)?pages/_document\.", BACKEND),
+        (r"^(src/)?pages/", FRONTEND),  # getServerSideProps & co. are left out by the checks' rules
+        (r"^(src/)?app/(.*/)?route\.[cm]?[jt]s$", BACKEND),
+        # App Router special files are Server Components unless they say "use client"
+        (r"^(src/)?app/(.*/)?(" + _NEXT_SPECIAL + ")" + _SCRIPT, BACKEND),
+        (r"^(src/)?(middleware|instrumentation)\.[cm]?[jt]s$", BACKEND),
+        (r"^(src/)?hooks/", FRONTEND),
+        (r"", UNKNOWN),
+    ),
+    "sveltekit": _rules(
+        (r"(^|/)\+server\.[jt]s$", BACKEND),
+        (r"^src/lib/server/", BACKEND),
+        (r"\.svelte$", FRONTEND),
+        (r"(^|/)\+(page|layout)\.[jt]s$", FRONTEND),  # universal load functions run in the browser too
+        (r"^src/(hooks\.client|service-worker)", FRONTEND),
+        (r"", UNKNOWN),
+    ),
+    "nuxt": _rules(
+        (r"\.vue$", FRONTEND),
+        (r"^(app/)?(composables|plugins|middleware|utils|stores)/", FRONTEND),
+        (r"", UNKNOWN),
+    ),
+    "astro": _rules(
+        (r"^src/pages/.*\.[cm]?[jt]s$", BACKEND),  # endpoints
+        (r"^src/(middleware|actions)", BACKEND),
+        (r"\.astro$", FRONTEND),  # mixed: languages.script_regions keeps the frontmatter on the server
+        (r"\.(jsx|tsx|vue|svelte)$", FRONTEND),  # islands
+        (r"", UNKNOWN),
+    ),
+    "remix": _rules((r"^app/(components|hooks)/", FRONTEND), (r"", UNKNOWN)),
+    "gatsby": _rules(
+        (r"^gatsby-(node|config|ssr)\.", BACKEND),
+        (r"^src/api/", BACKEND),  # Gatsby Functions
+        (r"^src/", FRONTEND),
+        (r"", UNKNOWN),
+    ),
+    "angular": _rules((r"^(src/)?server\.ts$", BACKEND), (r"^src/", FRONTEND), (r"", UNKNOWN)),
+    "mobile": _rules((r"(^|/)[^/]*\+api" + _SCRIPT, BACKEND), (r"", MOBILE)),  # Expo Router API routes
+    "extension": _rules((r"", FRONTEND)),  # background workers run in the user's browser too
+    "fullstack": _rules(
+        (r"^(src/)?(client|components|pages|views|hooks|ui|public)/", FRONTEND),
+        (r"", UNKNOWN),
+    ),
+    "spa": _rules((r"^(src|public|static|app)/", FRONTEND), (r"^index\.html?$", FRONTEND), (r"", UNKNOWN)),
+    "server": _rules((r"^(public|static)/", FRONTEND), (r"", BACKEND)),  # static assets served to browsers
+    "": _rules(
+        (r"\.(vue|svelte|astro)$", FRONTEND),
+        (r"(^|/)(public|static|assets|wwwroot|client|frontend)/", FRONTEND),
+        (r"(^|/)(components|hooks)/", FRONTEND),
+        (r"(^|/)(api|functions|lambda|workers?)/", BACKEND),
+        (r"", UNKNOWN),
+    ),
+}
+# When a package has several kinds, the most specific framework decides.
+_PRECEDENCE = ("extension", "next", "sveltekit", "nuxt", "astro", "remix", "gatsby", "angular", "mobile")
+
+
+def _framework(package: Package | None) -> str:
+    kinds = package.kinds if package else frozenset()
+    for kind in _PRECEDENCE:
+        if kind in kinds:
+            return kind
+    if "spa" in kinds:
+        return "fullstack" if "server" in kinds else "spa"
+    return "server" if "server" in kinds else ""
+
+
+def _first(rules: Rules, path: str) -> str | None:
+    return next((role for pattern, role in rules if pattern.search(path)), None)
+
+
+def _directive(head: bytes) -> str | None:
     if _USE_CLIENT.match(head):
-        return "frontend"
-    parts = set(path.parts[:-1])
-    if path.stem == "route" or "api" in parts or parts & _SERVER_DIRS:
-        return "backend"
-    if any(rel.startswith(root) for root in frontend_roots) or parts & _CLIENT_DIRS:
-        return "frontend"
-    if suffix in (".html", ".vue", ".svelte", ".astro", ".jsx", ".tsx"):
-        return "frontend"
-    return "unknown"
+        return FRONTEND
+    if _USE_SERVER.match(head) or _SERVER_ONLY.search(head):
+        return BACKEND
+    return None
+
+
+def file_role(rel: str, head: bytes, facts: ProjectFacts) -> str:
+    """'frontend', 'backend', 'mobile' or 'unknown' for one file; `head` is its first bytes."""
+    suffix = PurePosixPath(rel).suffix.lower()
+    if suffix in _BACKEND_SUFFIXES:
+        return BACKEND
+    if suffix in _APPLE_SUFFIXES:
+        return MOBILE
+    if suffix in _JVM_SUFFIXES:
+        return MOBILE if any(rel.startswith(root) for root in facts.android_roots) else BACKEND
+    if suffix not in WEB_SUFFIXES:
+        return UNKNOWN
+    if suffix in (".html", ".htm"):
+        return FRONTEND  # a page, or a server template: either way its scripts run in the browser
+    directive = _directive(head)
+    if directive:
+        return directive
+    package = facts.package_for(rel)
+    inner = rel[len(package.root) :] if package else rel
+    framework = _framework(package)
+    if framework == "extension":
+        return FRONTEND
+    return _first(_GENERIC, inner) or _first(_FRAMEWORK[framework], inner) or UNKNOWN
 
 
 def scope_applies(scope: str, role: str) -> bool:
+    """Whether a check of `scope` runs on a file of `role`. Unknown files get the benefit of the doubt."""
     if scope == "any":
         return True
-    # unknown files get the benefit of the doubt: a client-only check stays quiet on them
+    if scope == "client":
+        return role in CLIENT_ROLES
+    if scope == "maybe-client":
+        return role != BACKEND
     return scope == role

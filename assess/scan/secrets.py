@@ -1,30 +1,44 @@
-"""Key detection: a keyword pass, then each shape's regex, then placeholder and entropy filters.
+"""Key detection: a keyword pass over the bytes, then each shape's regex, then the noise filters.
 
-Filters run cheapest first (as detect-secrets does): keyword in bytes, regex, placeholder words,
-entropy, then the provider context a prefix-less shape needs to be credible.
+Filters run cheapest first (as detect-secrets does): keywords in the bytes decide which regexes run at
+all; a match is then dropped when it is a placeholder, low in entropy, not random-looking, lacks the
+provider context a prefix-less shape needs, or sits in a config that is public by design (Firebase).
+Patterns come from the catalog (checks/*/check.yaml `patterns`), each with the source of its format.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from assess.models import SecretPattern
 from assess.scan.redact import shannon_entropy
 
-# Words that mark a documentation value, never a live key.
-_PLACEHOLDER = re.compile(r"(?i)example|sample|placeholder|your|dummy|changeme|redacted|xxxx|\.\.\.|<|>|\$\{|\{\{")
-_REPEAT = re.compile(r"(.)\1{7,}")
-CONTEXT_WINDOW = 120
+# Documentation values, never live keys. Words are matched in lower case only: a random key holds
+# "your" in any case far more often than in lower case.
+_PLACEHOLDER = re.compile(
+    r"example|sample|placeholder|your|dummy|changeme|redacted|fake|[xX]{4}|\*{3}|\.\.\.|[<>]|\$\{|\{\{|%\("
+)
+_REPEAT = re.compile(r"(.)\1{5,}")
+_RUNS = frozenset(
+    alphabet[i : i + 6]
+    for alphabet in ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789")
+    for i in range(len(alphabet) - 5)
+)
+CONTEXT_WINDOW = 120  # characters either side in which a prefix-less shape needs its provider's name
+PUBLIC_WINDOW = 300  # a Firebase config spreads its tell-tale fields over a few lines
+_SEARCH_REACH = CONTEXT_WINDOW + 256  # around a provider's name: the window plus the longest key match
 
 
 @dataclass(frozen=True, slots=True)
 class SecretHit:
     pattern: SecretPattern
-    start: int
+    start: int  # offset of the key in the text
     end: int
     secret: str
+    ai: bool = True  # False: a shape shared with other products (Google `AIza`) that is no AI key here
 
 
 @cache
@@ -33,26 +47,94 @@ def _compiled(regex: str) -> re.Pattern[str]:
 
 
 def is_placeholder(secret: str) -> bool:
-    return bool(_PLACEHOLDER.search(secret) or _REPEAT.search(secret))
+    """Documentation values and masks: `sk-...`, `sk-your-key`, `XXXX`, `${VAR}`, runs and sequences."""
+    if _PLACEHOLDER.search(secret) or _REPEAT.search(secret):
+        return True
+    return any(secret[i : i + 6] in _RUNS for i in range(len(secret) - 5))
+
+
+def looks_random(secret: str) -> bool:
+    """Real keys mix at least two of lower case, upper case and digits; words and hex-less ids do not."""
+    classes = any(c.islower() for c in secret) + any(c.isupper() for c in secret) + any(c.isdigit() for c in secret)
+    return classes >= 2
+
+
+def _near(regex: str | None, text: str, start: int, end: int, window: int) -> bool:
+    if not regex:
+        return False
+    return _compiled(regex).search(text, max(0, start - window), min(len(text), end + window)) is not None
+
+
+def _matches(pattern: SecretPattern, regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The shape's matches; a shape that needs its provider's name nearby is only searched near it."""
+    if not pattern.context:
+        yield from regex.finditer(text)
+        return
+    windows: list[list[int]] = []
+    for near in _compiled(pattern.context).finditer(text):
+        start, end = max(0, near.start() - _SEARCH_REACH), min(len(text), near.end() + _SEARCH_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        for match in regex.finditer(text, start, end):
+            if match.end() < end or end == len(text):  # not cut short by the window's edge
+                yield match
+
+
+class KeyScanner:
+    """Every key shape of the catalog, compiled once and run over one file's text."""
+
+    def __init__(self, patterns: Iterable[SecretPattern]) -> None:
+        self.patterns: tuple[SecretPattern, ...] = tuple(patterns)
+        self._keywords: dict[bytes, list[SecretPattern]] = {}
+        for pattern in self.patterns:
+            for keyword in pattern.keywords:
+                self._keywords.setdefault(keyword.lower().encode(), []).append(pattern)
+
+    def candidates(self, data: bytes) -> list[SecretPattern]:
+        """Patterns whose keywords occur in `data` (case-insensitive), in catalog order."""
+        if not self._keywords:
+            return []
+        lowered = data.lower()
+        hit = {id(p) for keyword, patterns in self._keywords.items() if keyword in lowered for p in patterns}
+        return [p for p in self.patterns if id(p) in hit]
+
+    def find(self, text: str, data: bytes, providers: Collection[str] = ()) -> list[SecretHit]:
+        """Keys in `text` (whose bytes are `data`); `providers` are the project's, for conditional shapes."""
+        hits: list[SecretHit] = []
+        for pattern in self.candidates(data):
+            regex = _compiled(pattern.regex)
+            group = "key" if "key" in regex.groupindex else 0
+            for match in _matches(pattern, regex, text):
+                start, end = match.span(group)
+                if any(start < h.end and h.start < end for h in hits):
+                    continue  # an earlier, more specific shape already took this text
+                hit = self._judge(pattern, text, start, end, providers)
+                if hit is not None:
+                    hits.append(hit)
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    @staticmethod
+    def _judge(pattern: SecretPattern, text: str, start: int, end: int, providers: Collection[str]) -> SecretHit | None:
+        secret = text[start:end]
+        if is_placeholder(secret) or not looks_random(secret) or shannon_entropy(secret) < pattern.min_entropy:
+            return None
+        if pattern.context and not _near(pattern.context, text, start, end, CONTEXT_WINDOW):
+            return None
+        if _near(pattern.public_context, text, start, end, PUBLIC_WINDOW):
+            return None
+        ai = True
+        condition = pattern.ai_only_if
+        if condition is not None:  # another product named near the key wins; then Gemini nearby or in use
+            ai = not _near(condition.unless, text, start, end, CONTEXT_WINDOW) and (
+                condition.provider in providers or _near(condition.context, text, start, end, CONTEXT_WINDOW)
+            )
+        return SecretHit(pattern, start, end, secret, ai)
 
 
 def find_secrets(text: str, patterns: list[SecretPattern], data: bytes) -> list[SecretHit]:
-    hits: list[SecretHit] = []
-    taken: set[tuple[int, int]] = set()
-    for pattern in patterns:
-        if not any(k.encode() in data for k in pattern.keywords):
-            continue
-        for match in _compiled(pattern.regex).finditer(text):
-            secret = match.group(0)
-            span = match.span()
-            if span in taken or is_placeholder(secret):
-                continue
-            if shannon_entropy(secret) < pattern.min_entropy:
-                continue
-            if pattern.context:
-                window = text[max(0, span[0] - CONTEXT_WINDOW) : span[1] + CONTEXT_WINDOW]
-                if not _compiled(pattern.context).search(window):
-                    continue
-            taken.add(span)
-            hits.append(SecretHit(pattern, span[0], span[1], secret))
-    return hits
+    """Keys of the given shapes in one text (kept for callers that hold a pattern list, not a scanner)."""
+    return KeyScanner(patterns).find(text, data)
