@@ -27,6 +27,10 @@ def detail(finding: Finding, result: AssessmentResult) -> Text:
     if finding.suppressed:
         text.append(" (suppressed)")
     text.append(f"\n{finding.title or finding.check}\n")
+    if finding.endpoint:
+        text.append("Endpoint: ")
+        text.append_text(safe_text(finding.endpoint + (f" ({finding.framework})" if finding.framework else "")))
+        text.append("\n")
     if finding.snippet:
         text.append("  ")
         text.append_text(safe_text(finding.snippet.strip(), "reverse"))
@@ -37,6 +41,10 @@ def detail(finding: Finding, result: AssessmentResult) -> Text:
         text.append(rule.why.strip() + "\n")
         text.append("Fix: ", style="bold")
         text.append(rule.fix.strip())
+        example = rule.fix_frameworks.get(finding.framework or "")
+        if example:
+            text.append(f"\nFor {finding.framework}:\n", style="bold")
+            text.append(example.rstrip(), style="dim")
     return text
 
 
@@ -56,7 +64,7 @@ class FindingsView(Vertical):
         table: DataTable[Text | str] = DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Severity", "Where", "What")
         yield table
-        with VerticalScroll(id="finding-detail", can_focus=False):
+        with VerticalScroll(id="finding-detail"):  # Tab focuses it: arrows then scroll the text
             yield Static(id="finding-text")
 
     def show(self, result: AssessmentResult) -> None:
