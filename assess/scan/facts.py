@@ -65,7 +65,10 @@ PACKAGE_KINDS = {
     "@hapi/hapi": "server", "restify": "server", "@adonisjs/core": "server",
     "@google-cloud/functions-framework": "server",
 }  # fmt: skip
-_CLIENT_KINDS = frozenset({"spa", "angular", "gatsby", "mobile", "extension"})
+# Package kinds whose build output (dist/, build/, out/, .next/static ...) is served to browsers or phones.
+CLIENT_BUILD_KINDS = frozenset(
+    {"spa", "angular", "gatsby", "mobile", "extension", "next", "astro", "sveltekit", "nuxt", "remix"}
+)
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PUBSPEC_DEP = re.compile(r"^\s{2}([a-z0-9_]+)\s*:", re.M)
 MANIFEST_NAMES = ("package.json", "pyproject.toml", "Pipfile", "pubspec.yaml", "manifest.json")
@@ -85,7 +88,6 @@ class ProjectFacts:
     dependencies: dict[str, set[str]] = field(default_factory=dict)  # manifest path -> names
     frameworks: set[str] = field(default_factory=set)
     providers: set[str] = field(default_factory=set)
-    frontend_roots: tuple[str, ...] = ()
     packages: tuple[Package, ...] = ()  # innermost first: the first whose root prefixes a path owns it
     android_roots: tuple[str, ...] = ()  # Android modules ("app/"): their Java and Kotlin ship in the APK
 
@@ -183,9 +185,6 @@ def gather_facts(files: list[Candidate]) -> ProjectFacts:
                 kinds[folder[: -len(suffix)]].add("extension")
     facts.packages = tuple(
         Package(root, frozenset(k)) for root, k in sorted(kinds.items(), key=lambda item: -len(item[0]))
-    )
-    facts.frontend_roots = tuple(
-        sorted(p.root for p in facts.packages if p.kinds & _CLIENT_KINDS and not p.kinds & {"server", "next"})
     )
     facts.android_roots = tuple(sorted(set(android), key=len, reverse=True))
     return facts

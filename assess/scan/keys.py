@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from assess.scan.facts import CLIENT_BUILD_KINDS
 from assess.scan.languages import Region
 from assess.scan.roles import CLIENT_ROLES, FRONTEND
 from assess.scan.secrets import SecretHit
@@ -51,7 +52,7 @@ class KeyPlace:
             routes = [("env-file", {"git": "git tracks it" if self.tracked else "no .gitignore ignores it"})]
             name = _assigned_name(text, hit.start)
             if name and name.startswith(self.public_prefixes):
-                routes.append(("public-env", {"name": name}))
+                routes.append(("public-env", {}))
             return routes
         routes = []
         if self.kind != "bundle" or self.tracked:
@@ -81,5 +82,4 @@ def bundle_role(rel: str, package_kinds: frozenset[str]) -> str:
     """Build output ships to browsers when its package is a front end (or the folder says so)."""
     if any(part in rel for part in (".next/static/", ".output/public/", "output/client/", "storybook-static/")):
         return FRONTEND
-    client = {"spa", "angular", "gatsby", "mobile", "extension", "next", "astro", "sveltekit", "nuxt", "remix"}
-    return FRONTEND if package_kinds & client else "unknown"
+    return FRONTEND if package_kinds & CLIENT_BUILD_KINDS else "unknown"

@@ -133,8 +133,3 @@ class KeyScanner:
                 condition.provider in providers or _near(condition.context, text, start, end, CONTEXT_WINDOW)
             )
         return SecretHit(pattern, start, end, secret, ai)
-
-
-def find_secrets(text: str, patterns: list[SecretPattern], data: bytes) -> list[SecretHit]:
-    """Keys of the given shapes in one text (kept for callers that hold a pattern list, not a scanner)."""
-    return KeyScanner(patterns).find(text, data)
