@@ -176,6 +176,7 @@ class ScanSnapshot:
     checks_run: list[str]
     suppression_notes: list[SuppressionNote] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
+    files_keys_only: int = 0  # of files_scanned: bundles and minified files, read for AI keys only
 
 
 def scan_project(
@@ -242,6 +243,7 @@ def scan_project(
         commit=head_commit(discovery.root) if discovery.in_git else None,
         findings=findings,
         files_scanned=scanned.files_scanned,
+        files_keys_only=scanned.files_keys_only,
         skipped=dict(sorted(skipped.items())),
         folders_excluded=discovery.folders_excluded,
         languages=sorted(scanned.languages, key=lambda lang: (-scanned.languages[lang], lang)),
@@ -301,6 +303,7 @@ def build_result(
             root=snapshot.display_root,
             commit=snapshot.commit,
             files_scanned=snapshot.files_scanned,
+            files_keys_only=snapshot.files_keys_only,
             files_skipped=sum(snapshot.skipped.values()),
             skipped_by_reason=snapshot.skipped,
             folders_excluded=snapshot.folders_excluded,

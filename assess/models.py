@@ -201,6 +201,7 @@ class ProjectInfo(BaseModel):
     root: str
     commit: str | None = None
     files_scanned: int = 0
+    files_keys_only: int = 0  # of files_scanned: built bundles and minified files, read for AI keys only
     files_skipped: int = 0
     skipped_by_reason: dict[str, int] = Field(default_factory=dict)
     folders_excluded: int = 0  # vendored/generated folders not entered at all
