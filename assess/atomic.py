@@ -24,6 +24,12 @@ def _special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     if _special(path):
         try:
@@ -36,6 +42,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        # mkstemp makes the file private (0600); answers are committed and reports forwarded: use the umask
+        os.chmod(tmp, _default_mode())
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", path) from None
     try:

@@ -114,7 +114,9 @@ def load_questions(root: Path) -> tuple[dict[str, ChecklistItem], dict[str, Ques
     missing = [i for i in CHECKLIST_ORDER if i not in items]
     if missing:
         raise InputError(f"no question section for checklist item(s): {', '.join(missing)}", root)
-    return items, questions
+    # checklist order, then the order within each file: the TUI, `assess checks` and reports agree
+    ordered = sorted(questions.values(), key=lambda q: CHECKLIST_ORDER.index(q.checklist))
+    return items, {q.id: q for q in ordered}
 
 
 def _cross_check(checks: dict[str, Check], questions: dict[str, Question], qroot: Path) -> None:

@@ -47,9 +47,16 @@ def _evidence(question: Question, findings: Iterable[Finding]) -> tuple[str | No
 
 
 def question_flow(
-    catalog: Catalog, findings: list[Finding], stored: dict[str, StoredAnswer], providers: Iterable[str]
+    catalog: Catalog,
+    findings: list[Finding],
+    stored: dict[str, StoredAnswer],
+    providers: Iterable[str],
+    scanned: bool = True,
 ) -> list[QuestionState]:
-    """The questions to show, in catalog order, given the answers so far."""
+    """The questions to show, in catalog order, given the answers so far.
+
+    `scanned` is False while the scan is still running: no evidence yet is not evidence gone.
+    """
     used = set(providers)
     effective: dict[str, str] = {}
     states: list[QuestionState] = []
@@ -59,7 +66,10 @@ def question_flow(
         if question.when and effective.get(question.when.question) not in question.when.in_:
             continue
         detected, evidence = _evidence(question, findings)
-        state = QuestionState(question, detected, evidence, stored.get(question.id))
+        given = stored.get(question.id)
+        if scanned and given is not None and given.source == "detected" and detected is None:
+            given = None  # accepted evidence that is gone (the code was fixed): ask again
+        state = QuestionState(question, detected, evidence, given)
         if state.effective is not None:
             effective[question.id] = state.effective
         states.append(state)

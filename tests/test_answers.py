@@ -76,3 +76,33 @@ def test_two_processes_answering_at_once_lose_nothing(tmp_path: Path, catalog: C
     answers = load_answers(path, catalog)
     assert answers["spend-limit"].value == "alert-only"
     assert answers["retry-policy"].value == "capped"
+
+
+def test_saved_files_follow_the_umask(tmp_path: Path, catalog: Catalog) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        save_answer(tmp_path / "a.yaml", catalog, "spend-limit", "hard-limit")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.yaml").stat().st_mode & 0o777 == 0o644
+
+
+def test_accepted_evidence_that_is_gone_is_asked_again(catalog: Catalog) -> None:
+    from assess.models import StoredAnswer
+    from assess.questionnaire import question_flow
+
+    stored = {"ai-calls-location": StoredAnswer(value="some-client", source="detected")}
+    (state,) = [s for s in question_flow(catalog, [], stored, []) if s.question.id == "ai-calls-location"]
+    assert state.stored is None and state.effective is None
+    stored = {"ai-calls-location": StoredAnswer(value="some-client", source="user")}
+    (state,) = [s for s in question_flow(catalog, [], stored, []) if s.question.id == "ai-calls-location"]
+    assert state.effective == "some-client"
+
+
+def test_questions_come_in_checklist_order(catalog: Catalog) -> None:
+    from assess.models import CHECKLIST_ORDER
+
+    order = [CHECKLIST_ORDER.index(q.checklist) for q in catalog.questions.values()]
+    assert order == sorted(order)

@@ -108,7 +108,7 @@ class Session:
     def flow(self) -> list[QuestionState]:
         """The questions that apply now, in checklist order (catalog order within an item)."""
         scan = self._scan()
-        states = question_flow(self.catalog, scan.findings, self.stored, scan.providers)
+        states = question_flow(self.catalog, scan.findings, self.stored, scan.providers, scanned=self.scanned)
         return sorted(states, key=lambda s: CHECKLIST_ORDER.index(s.question.checklist))
 
     def result(self) -> AssessmentResult:
