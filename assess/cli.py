@@ -50,8 +50,11 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out.add_argument("--html", metavar="FILE", help="a self-contained HTML report")
     out.add_argument("--pdf", metavar="FILE", help="a PDF report (needs Pango)")
     out.add_argument("--junit", metavar="FILE", help="JUnit XML for CI test dashboards")
+    # `assess render --history DIR` shows the score trend; on scan/demo `--history` is the git history
+    # search (issue contract), so there the trend is `--trend`
     out.add_argument(
-        "--history",
+        "--trend" if gates else "--history",
+        dest="history",
         action="append",
         metavar="PATH",
         help="earlier result JSONs, or folders of them: adds the score trend to HTML and PDF (repeatable)",
@@ -82,7 +85,9 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", metavar="ITEMS", help="run only the checks of these checklist items (comma-separated)")
     p.add_argument("--files", nargs="*", metavar="FILE", help="check only these files (pre-commit passes staged files)")
     p.add_argument(
+        "--history",
         "--git-history",
+        dest="git_history",
         action="store_true",
         help="also search the git history for AI keys added in any commit, even if removed since",
     )
