@@ -81,3 +81,14 @@ def test_scanned_code_is_never_imported(tmp_path: Path, capsys: pytest.CaptureFi
     assert _run(["scan", str(project), "-q"], capsys) == 0
     assert not marker.exists()
     assert "app" not in {m.split(".")[0] for m in sys.modules if m == "app"}
+
+
+def test_history_search_runs_nothing(hostile_repo: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    root, marker = hostile_repo
+    overrides = ("core.hooksPath=/dev/null", "core.fsmonitor=false", "filter.evil.clean=cat",
+                 "filter.evil.smudge=cat", "filter.evil.process=", "user.email=a@b.c", "user.name=a")  # fmt: skip
+    safe = [arg for item in overrides for arg in ("-c", item)]
+    subprocess.run(["git", "-C", str(root), *safe, "commit", "-qam", "second"], check=True)
+    marker.unlink(missing_ok=True)
+    assert _run(["scan", str(root), "-q", "--history"], capsys) == 0
+    assert not marker.exists(), "the git history search ran the repository's textconv, filters or aliases"
