@@ -1,0 +1,432 @@
+"""`make bench`: assess against ast-grep's CLI and semgrep on a corpus of real code, with the figures of issue 7.
+
+    python bench/run.py [--runs N] [--quick] [--readme] [--no-semgrep] [--no-10x]
+
+Every figure is the median of N runs with the min-max range; the baselines run in the same session,
+interleaved with assess, so a busy machine slows all of them alike. Memory is the peak of the summed PSS of
+the whole process tree (workers included, shared pages split fairly), sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus as corpus_mod  # noqa: E402  (bench/ is not a package)
+import rules as rules_mod  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ASSESS = str(BIN / "assess")
+AST_GREP = str(BIN / "ast-grep") if (BIN / "ast-grep").exists() else shutil.which("ast-grep") or "ast-grep"
+SEMGREP = str(BIN / "semgrep") if (BIN / "semgrep").exists() else shutil.which("semgrep") or "semgrep"
+README_START = "## Speed"
+
+
+# --- one timed process ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + sys of the process and every child it waited for
+    pss_mb: float  # peak of the tree's summed PSS
+    rc: int
+
+
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    for index in range(1000):
+        if index >= len(pids):
+            break
+        try:
+            with open(f"/proc/{pids[index]}/task/{pids[index]}/children") as fh:
+                pids.extend(int(p) for p in fh.read().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def timed(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` with output discarded: wall time, CPU time and peak memory of its whole process tree."""
+    peak = 0
+    done = threading.Event()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, sum(_pss_kb(p) for p in _tree(proc.pid)))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        tail = stderr.decode(errors="replace").strip().splitlines()[-3:]
+        print(f"bench: {' '.join(cmd[:3])} exited {proc.returncode}: {' / '.join(tail)}", file=sys.stderr)
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak / 1024, proc.returncode)
+
+
+@dataclass
+class Series:
+    runs: list[Run] = field(default_factory=list)
+
+    def add(self, run: Run) -> None:
+        self.runs.append(run)
+
+    def stat(self, attr: str = "wall") -> tuple[float, float, float]:
+        values = [getattr(r, attr) for r in self.runs]
+        return statistics.median(values), min(values), max(values)
+
+    @property
+    def median(self) -> float:
+        return self.stat()[0]
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def fmt_series(series: Series, attr: str = "wall") -> str:
+    med, low, high = series.stat(attr)
+    if attr == "pss_mb":
+        return f"{med:.0f} MB ({low:.0f}–{high:.0f})"
+    return f"{fmt(med)} ({fmt(low)}–{fmt(high)})"
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+
+OUT_JSON = Path(tempfile.gettempdir()) / f"assess-bench-{os.getpid()}.json"
+
+
+def assess_cmd(path: Path) -> list[str]:
+    # a real file, not /dev/null: the result is written whole, as a user's run writes it
+    return [ASSESS, "scan", str(path), "--include-vendored", "--json", str(OUT_JSON), "-q"]
+
+
+def clear_cache(path: Path) -> None:
+    shutil.rmtree(path / ".assess", ignore_errors=True)
+
+
+def machine() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            model = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0))
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem = 0.0
+    cpu = model or platform.processor() or "unknown CPU"
+    return f"{cores} cores ({cpu}), {mem:.0f} GiB RAM, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def version_of(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+    return (out.stdout or out.stderr).strip().splitlines()[0] if out.returncode == 0 else "not installed"
+
+
+def phases(path: Path, runs: int, warm: bool = False) -> dict[str, tuple[float, float, float]]:
+    samples: list[dict[str, float]] = []
+    for _ in range(runs):
+        cmd = [sys.executable, str(HERE / "phases.py"), str(path), *(["--warm"] if warm else [])]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        samples.append(json.loads(out.stdout))
+        clear_cache(path)
+    return {
+        k: (statistics.median(s[k] for s in samples), min(s[k] for s in samples), max(s[k] for s in samples))
+        for k in samples[0]
+    }
+
+
+def help_time(runs: int) -> Series:
+    series = Series()
+    for _ in range(runs):
+        series.add(timed([ASSESS, "--help"]))
+    return series
+
+
+def tui_first_frame(runs: int) -> str:
+    code = (
+        "import json, statistics\n"
+        "from assess.tui.bench import measure_once\n"
+        "from assess.demo import unpack_demo\n"
+        f"with unpack_demo() as root:\n"
+        f"    r = [measure_once(root)['first_frame'] for _ in range({runs})]\n"
+        "print(json.dumps([statistics.median(r), min(r), max(r)]))\n"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        med, low, high = json.loads(out.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, ValueError, IndexError):
+        return "not available"
+    return f"{fmt(med)} ({fmt(low)}–{fmt(high)})"
+
+
+def pdf_times(runs: int, work: Path) -> tuple[Series, str]:
+    result = work / "demo.json"
+    subprocess.run([ASSESS, "demo", "--json", str(result), "-q"], capture_output=True, check=False)
+    series = Series()
+    if not result.is_file():
+        return series, "not available"
+    for _ in range(runs):
+        series.add(timed([ASSESS, "render", str(result), "--pdf", str(work / "demo.pdf")]))
+    code = (
+        "import time, statistics, json, sys\n"
+        "from pathlib import Path\n"
+        "from assess.report.json_report import load_result\n"
+        "from assess.report.pdf import render_pdf\n"
+        "r = load_result(Path(sys.argv[1])); render_pdf(r)\n"
+        "t = []\n"
+        f"for _ in range({runs}):\n"
+        "    s = time.perf_counter(); render_pdf(r); t.append(time.perf_counter() - s)\n"
+        "print(json.dumps(statistics.median(t)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(result)], capture_output=True, text=True)
+    try:
+        inproc = fmt(json.loads(out.stdout.strip().splitlines()[-1]))
+    except (ValueError, IndexError):
+        inproc = "n/a"
+    return series, inproc
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "not met"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (semgrep and 10x: at most 3)")
+    parser.add_argument("--quick", action="store_true", help="3 runs, no 10x semgrep, for a first look")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md ## Speed")
+    parser.add_argument("--no-semgrep", action="store_true")
+    parser.add_argument("--no-10x", action="store_true")
+    args = parser.parse_args()
+    runs = 3 if args.quick else max(1, args.runs)
+    few = min(runs, 3)
+
+    built = corpus_mod.build()
+    one, ten = built.one, built.ten
+    stats1 = built.stats["1x"]
+    stats10 = built.stats["10x"]
+    assert isinstance(stats1, dict) and isinstance(stats10, dict)
+    files1, mb1 = int(stats1["files"]), int(stats1["bytes"]) / 1e6
+    files10, mb10 = int(stats10["files"]), int(stats10["bytes"]) / 1e6
+    sg_dir = built.root / "sgconfig"
+    counts = rules_mod.write_sgconfig(sg_dir, AST_GREP)
+    sg_cmd = [AST_GREP, "scan", "-c", "sgconfig.yml", "--json=compact"]
+    semgrep_cmd = [SEMGREP, "scan", "--config", str(HERE / "semgrep" / "rules.yaml"), "--metrics=off"]
+    semgrep_cmd += ["--disable-version-check", "--json", "-o", os.devnull, "-q", "."]
+    have_semgrep = not args.no_semgrep and version_of([SEMGREP, "--version"]) != "not installed"
+    env = {**os.environ, "SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+    print(f"bench: corpus {built.root}: {files1} files, {mb1:.1f} MB; 10x: {files10} files", file=sys.stderr)
+    print(f"bench: ast-grep rules: {counts}", file=sys.stderr)
+
+    cold, warm, sg, sem = Series(), Series(), Series(), Series()
+    for index in range(runs):
+        print(f"bench: 1x run {index + 1}/{runs}", file=sys.stderr)
+        clear_cache(one)
+        cold.add(timed(assess_cmd(one)))
+        warm.add(timed(assess_cmd(one)))
+        sg.add(timed([*sg_cmd, str(one)], cwd=sg_dir))
+        if have_semgrep and index < few:
+            sem.add(timed(semgrep_cmd, cwd=one, env=env))
+    clear_cache(one)
+    cold10, sg10 = Series(), Series()
+    if not args.no_10x:
+        for index in range(few):
+            print(f"bench: 10x run {index + 1}/{few}", file=sys.stderr)
+            clear_cache(ten)
+            cold10.add(timed(assess_cmd(ten)))
+            sg10.add(timed([*sg_cmd, str(ten)], cwd=sg_dir))
+        clear_cache(ten)
+    print("bench: phases, --help, TUI, PDF", file=sys.stderr)
+    phase = phases(one, few)
+    warm_phase = phases(one, few, warm=True)
+    helps = help_time(max(runs, 5))
+    tui = tui_first_frame(few) if (REPO / "assess" / "tui" / "app.py").exists() else "not available"
+    with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+        pdf, pdf_inproc = pdf_times(few, Path(tmp))
+
+    c = cold.median
+    rows: list[str] = []
+
+    def row(name: str, value: str, baseline: str = "", judged: str = "") -> None:
+        rows.append(f"| {name} | {value} | {baseline} | {judged} |")
+
+    row(
+        f"full assessment, 1× ({files1:,} files, {mb1:.1f} MB), wall",
+        fmt_series(cold),
+        f"target ≤ 1.0 s for ~10 MB ({1.0 * mb1 / 10:.2f} s for {mb1:.1f} MB)",
+        verdict(c <= 1.0 * mb1 / 10),
+    )
+    row("… CPU time (all processes)", fmt_series(cold, "cpu"))
+    row("… files/s · MB/s", f"{files1 / c:,.0f} files/s · {mb1 / c:.1f} MB/s")
+    row(
+        "ast-grep CLI, same rules, wall",
+        fmt_series(sg),
+        f"assess/ast-grep = {ratio(c, sg.median)}; target ≤ 0.6×",
+        verdict(c <= 0.6 * sg.median),
+    )
+    if sem.runs:
+        row(
+            "semgrep, equivalent rules (bench/semgrep), wall",
+            fmt_series(sem),
+            f"assess/semgrep = {ratio(c, sem.median)}; target ≤ 0.12×",
+            verdict(c <= 0.12 * sem.median),
+        )
+    else:
+        row("semgrep", "not run", "", "")
+    row(
+        "peak memory, 1× (PSS of all processes)",
+        fmt_series(cold, "pss_mb"),
+        f"ast-grep {fmt_series(sg, 'pss_mb')}; target ≤ 200 MB",
+        verdict(cold.stat("pss_mb")[0] <= 200),
+    )
+    if cold10.runs:
+        growth = cold10.median / c
+        row(
+            f"full assessment, 10× ({files10:,} files, {mb10:.0f} MB), wall",
+            fmt_series(cold10),
+            f"{growth:.1f}× the 1× time (ast-grep {sg10.median / sg.median:.1f}×); target ≤ 11×",
+            verdict(growth <= 11),
+        )
+        mem10 = cold10.stat("pss_mb")[0]
+        row(
+            "peak memory, 10×",
+            fmt_series(cold10, "pss_mb"),
+            f"{mem10 / cold.stat('pss_mb')[0]:.1f}× the 1× peak; target flat, ≤ 200 MB",
+            verdict(mem10 <= 200),
+        )
+    repeated = warm_phase["scan_project"]
+    row("repeated run, unchanged tree: whole process", fmt_series(warm))
+    row(
+        "… scan work (discover → findings judged)",
+        f"{fmt(repeated[0])} ({fmt(repeated[1])}–{fmt(repeated[2])})",
+        "target ≤ 0.2 s",
+        verdict(repeated[0] <= 0.2),
+    )
+    row("`assess --help`", fmt_series(helps), "target ≤ 0.25 s", verdict(helps.median <= 0.25))
+    row("TUI time to first frame (demo)", tui)
+    if pdf.runs:
+        row(
+            "PDF of the demo report (`assess render --pdf`)",
+            fmt_series(pdf),
+            f"render alone {pdf_inproc}; target ≤ 2 s",
+            verdict(pdf.median <= 2.0),
+        )
+    else:
+        row("PDF of the demo report", "not available", "target ≤ 2 s")
+    names = [
+        ("discover", "discover"),
+        ("manifests", "manifests (project facts)"),
+        ("prefilter_read", "read + prefilter + fact building"),
+        ("parse", "parse (ast-grep)"),
+        ("match", "match: checks + fact rules (ast-grep)"),
+        ("key_scan", "key scan"),
+        ("project_checks", "project checks (judges)"),
+        ("score_render", "score + render JSON"),
+    ]
+    phase_line = ", ".join(f"{label} {fmt(phase[key][0])}" for key, label in names if key in phase)
+    row(
+        "phases, 1×, one core, no cache",
+        phase_line,
+        f"{phase['files_parsed'][0]:.0f} files parsed, {phase['rules_run'][0]:.0f} rule runs",
+    )
+
+    head = [
+        f"Measured by `make bench` on {machine()}; "
+        f"medians of {runs} runs (semgrep and 10×: {few}) with min–max; the other tools ran in the same session.",
+        f"Corpus: {', '.join(str(p).split(':', 1)[1] for p in built.stats['packages'])} "  # type: ignore[union-attr]
+        f"({files1:,} files, {mb1:.1f} MB; 10× = ten copies). "
+        f"assess {version_of([ASSESS, '--version'])}, {version_of([AST_GREP, '--version'])} "
+        f"({counts['check_rules']} check rules + {counts['fact_variants']} fact rules; "
+        f"{counts['rejected_by_cli']} the CLI refuses), "
+        f"semgrep {version_of([SEMGREP, '--version']) if have_semgrep else 'not run'} ({_semgrep_rule_count()} rules).",
+    ]
+    table = ["| figure | assess | baseline / target | |", "|---|---|---|---|", *rows]
+    print("\n".join(["", *head, "", *table, ""]))
+    (built.root / "last-run.md").write_text("\n".join([*head, "", *table, ""]))
+    if args.readme:
+        write_readme(head, table)
+    return 0
+
+
+def _semgrep_rule_count() -> int:
+    text = (HERE / "semgrep" / "rules.yaml").read_text()
+    return len(re.findall(r"^  - id: ", text, re.M))
+
+
+def write_readme(head: list[str], table: list[str]) -> None:
+    """Replace the body of README's ## Speed section (add the section at the end if it is missing)."""
+    path = REPO / "README.md"
+    text = path.read_text(encoding="utf-8")
+    body = "\n".join([*head, "", *table]) + "\n"
+    intro = (
+        "`make bench` builds a corpus of real code once (outside the repository) and measures assess against "
+        "ast-grep's CLI and semgrep on it.\n\n"
+    )
+    section = f"{README_START}\n\n{intro}{body}"
+    start = text.find(f"\n{README_START}\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[: start + 1] + section + ("\n" + text[end + 1 :] if end != -1 else "")
+    path.write_text(text, encoding="utf-8")
+    print(f"bench: wrote the table into {path.name} ({README_START})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
