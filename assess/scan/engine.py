@@ -20,6 +20,7 @@ from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
 from assess.scan.redact import redact, redact_text, secret_hash
 from assess.scan.roles import BACKEND, file_role, scope_applies
+from assess.scan.rulegate import GATE
 from assess.scan.secrets import KeyScanner
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
@@ -241,6 +242,10 @@ def _match_structural(
     anchors = plan.fact_plan.tree_variants(lang, data) if facts_out is not None else []
     if not checks and not anchors:
         return
+    # the parse happens as before (piggyback facts depend on it); rules that cannot match are not run
+    memo: dict[bytes, bool] = {}
+    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), data, memo)]
+    anchors = [v for v in anchors if GATE.may_match(v.config, data, memo)]
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()

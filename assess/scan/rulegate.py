@@ -1,0 +1,193 @@
+"""Skip an ast-grep rule on a file that cannot hold a match: literals every match needs, tested on the bytes.
+
+ast-grep-py compiles a rule on every `find_all` call (regexes included: a Unicode `\\w` or a case-insensitive
+alternation costs ~0.5 ms each), so on a typical file running a rule costs far more than the match itself.
+Every node a rule can match is a piece of the file, and so is every node it relates to (`has`, `inside`,
+`follows`, `precedes`): a literal the rule's regexes or patterns require must occur in the file's bytes.
+From each rule config this module derives a formula of such literals (AND for `all` and a rule's fields,
+OR for `any`, nothing for `not`, `kind` and anything it cannot read) and tests it on the bytes. The test
+is sound, never a guess: when it says no, `find_all` would have returned nothing.
+
+Conservative on purpose: a case-insensitive regex part, an unknown regex syntax, a pattern object with a
+selector or strictness, a whitespace-containing or non-ASCII piece of a literal all count as "no requirement".
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_c  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
+import re._parser as sre_p  # type: ignore[import-not-found]
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+# A formula: None (no requirement), a literal, or ("&" | "|", parts)
+Formula: TypeAlias = "bytes | tuple[str, tuple[Formula, ...]] | None"
+
+MIN_LITERAL = 3  # shorter literals are in nearly every file: testing them costs more than it saves
+_WORD = re.compile(r"(?<![$\w])[A-Za-z_][A-Za-z0-9_]*")
+_SPACE = re.compile(r"\s+")
+_RELATIONS = ("has", "inside", "follows", "precedes")
+_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", sre_c.MAX_REPEAT))
+
+
+def _all(parts: list[Formula]) -> Formula:
+    kept: list[Formula] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, tuple) and part[0] == "&":
+            kept.extend(part[1])
+        elif part not in kept:
+            kept.append(part)
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else ("&", tuple(kept))
+
+
+def _any(parts: list[Formula]) -> Formula:
+    if not parts or any(p is None for p in parts):
+        return None
+    kept: list[Formula] = []
+    for part in parts:
+        if isinstance(part, tuple) and part[0] == "|":
+            kept.extend(part[1])
+        elif part not in kept:
+            kept.append(part)
+    return kept[0] if len(kept) == 1 else ("|", tuple(kept))
+
+
+def _literal(text: str) -> Formula:
+    """Every whitespace-free piece of `text` (script regions are parsed with the markup blanked to spaces)."""
+    pieces: list[Formula] = []
+    for piece in _SPACE.split(text):
+        if len(piece) >= MIN_LITERAL and piece.isascii():
+            pieces.append(piece.encode())
+    return _all(pieces)
+
+
+def _sequence(items: Any) -> Formula:
+    parts: list[Formula] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run and op is sre_c.BRANCH:
+            # the parser factors a common prefix out of alternatives ("c(?:hat|ompletions)"): put it back
+            prefix = [(sre_c.LITERAL, ord(c)) for c in run]
+            parts.append(_any([_sequence(prefix + list(alt)) for alt in av[1]]))
+            run = []
+            continue
+        if run:
+            parts.append(_literal("".join(run)))
+            run = []
+        parts.append(_node(op, av))
+    if run:
+        parts.append(_literal("".join(run)))
+    return _all(parts)
+
+
+def _node(op: Any, av: Any) -> Formula:
+    if op is sre_c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & sre_c.SRE_FLAG_IGNORECASE else _sequence(sub)
+    if op is sre_c.BRANCH:
+        return _any([_sequence(alt) for alt in av[1]])
+    if op in _REPEATS:
+        low, _high, sub = av
+        return _sequence(sub) if low >= 1 else None
+    return None  # classes, anchors, categories, lookarounds, backreferences: no literal
+
+
+def regex_formula(regex: str) -> Formula:
+    """Literals every string matching `regex` (as ast-grep's Rust regex reads it) contains."""
+    try:
+        parsed = sre_p.parse(regex)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if parsed.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_VERBOSE):
+        return None
+    return _sequence(parsed)
+
+
+def pattern_formula(pattern: str) -> Formula:
+    """Identifiers of a pattern string that are not metavariables: a match holds each one as written."""
+    if any(mark in pattern for mark in ("#", "//", "/*")):
+        return None  # a comment in a pattern may be skipped by the matcher
+    return _all([_literal(word) for word in _WORD.findall(pattern)])
+
+
+class _Deriver:
+    def __init__(self, utils: Mapping[str, Any]) -> None:
+        self.utils = utils
+        self.active: set[str] = set()
+
+    def rule(self, rule: Any) -> Formula:
+        if not isinstance(rule, Mapping):
+            return None
+        parts: list[Formula] = []
+        for key, value in rule.items():
+            if key == "pattern":
+                parts.append(pattern_formula(value) if isinstance(value, str) else None)
+            elif key == "regex":
+                parts.append(regex_formula(value) if isinstance(value, str) else None)
+            elif key in _RELATIONS:
+                parts.append(self.rule({k: v for k, v in value.items() if k not in ("stopBy", "field")}))
+            elif key == "all":
+                parts.append(_all([self.rule(item) for item in value]) if isinstance(value, list) else None)
+            elif key == "any":
+                parts.append(_any([self.rule(item) for item in value]) if isinstance(value, list) else None)
+            elif key == "matches":
+                parts.append(self.util(value))
+            # kind, not, nthChild, range: no literal requirement
+        return _all(parts)
+
+    def util(self, name: Any) -> Formula:
+        if not isinstance(name, str) or name not in self.utils or name in self.active:
+            return None
+        self.active.add(name)
+        try:
+            return self.rule(self.utils[name])
+        finally:
+            self.active.discard(name)
+
+
+def rule_formula(config: Mapping[str, Any]) -> Formula:
+    """The literal formula of one ast-grep config ({rule, constraints, utils, ...})."""
+    utils = config.get("utils") or {}
+    return _Deriver(utils if isinstance(utils, Mapping) else {}).rule(config.get("rule"))
+
+
+def holds(formula: Formula, data: bytes, memo: dict[bytes, bool]) -> bool:
+    if formula is None:
+        return True
+    if isinstance(formula, bytes):
+        found = memo.get(formula)
+        if found is None:
+            found = memo[formula] = formula in data
+        return found
+    op, parts = formula
+    if op == "&":
+        return all(holds(p, data, memo) for p in parts)
+    return any(holds(p, data, memo) for p in parts)
+
+
+class RuleGate:
+    """Formulas per rule config, derived once; `may_match` tells whether a file can hold a match."""
+
+    def __init__(self) -> None:
+        # keyed by id(config); the config is kept in the value so its id is never reused while cached
+        self._formulas: dict[int, tuple[Mapping[str, Any], Formula]] = {}
+
+    def formula(self, config: Mapping[str, Any]) -> Formula:
+        entry = self._formulas.get(id(config))
+        if entry is None or entry[0] is not config:
+            entry = (config, rule_formula(config))
+            self._formulas[id(config)] = entry
+        return entry[1]
+
+    def may_match(self, config: Mapping[str, Any] | None, data: bytes, memo: dict[bytes, bool]) -> bool:
+        return config is None or holds(self.formula(config), data, memo)
+
+
+GATE = RuleGate()

@@ -1,0 +1,89 @@
+"""The rule gate skips only rules that cannot match: literals derived from a rule, and the same findings with it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from assess.catalog import Catalog
+from assess.scan import rulegate
+from assess.scan.discover import discover_files
+from assess.scan.engine import ScanPlan, scan_files
+from assess.scan.facts import gather_facts
+from assess.scan.rulegate import holds, pattern_formula, regex_formula, rule_formula
+from tests.conftest import REPO, copy_materialized
+
+
+@pytest.mark.parametrize(
+    ("regex", "formula"),
+    [
+        (
+            r"\.(?:chat\.completions|completions)\.create$",
+            ("&", (("|", (b".chat.completions", b".completions")), b".create")),
+        ),
+        (r"^max_tokens$", b"max_tokens"),
+        (r"(?i:authorization|x-api-key)", None),  # case-insensitive: Unicode folding, no literal to rely on
+        (r"(?i)openai", None),
+        (r"retry(?:_if)?", b"retry"),  # an optional group requires nothing
+        (r"a{0,3}bcd", b"bcd"),
+        (r"foo bar", ("&", (b"foo", b"bar"))),  # split at whitespace: script blocks are parsed with markup blanked
+        (r"ab", None),  # shorter than 3 characters: in nearly every file
+        (r"import\s+tenacity", ("&", (b"import", b"tenacity"))),
+        (r"(?<name>x)", None),  # Rust-only syntax: unparsed, so no requirement
+        (r"[", None),
+    ],
+)
+def test_regex_formula(regex: str, formula: object) -> None:
+    assert regex_formula(regex) == formula
+
+
+def test_pattern_formula_skips_metavariables_and_comments() -> None:
+    assert pattern_formula("$CLIENT.chat.completions.create($$$ARGS)") == ("&", (b"chat", b"completions", b"create"))
+    assert pattern_formula("foo($A) // note") is None
+
+
+def test_rule_formula_combines_fields_relations_and_utils() -> None:
+    config = {
+        "rule": {
+            "kind": "call",
+            "has": {"field": "function", "regex": r"\.create$"},
+            "any": [{"matches": "openai"}, {"pattern": "anthropic.messages.create($$$)"}],
+            "not": {"regex": "max_tokens"},
+        },
+        "utils": {"openai": {"inside": {"stopBy": "end", "regex": "OpenAI"}}},
+    }
+    formula = rule_formula(config)
+    assert holds(formula, b"x = OpenAI(); x.create()", {})
+    assert not holds(formula, b"x.create()", {})  # neither OpenAI nor anthropic
+    assert not holds(formula, b"OpenAI anthropic", {})  # no create
+    # `not` never requires anything
+    assert holds(formula, b"OpenAI x.create max_tokens", {})
+
+
+def _scan(root: Path, catalog: Catalog) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    discovery = discover_files(root, include_vendored=True)
+    out = scan_files(discovery.files, ScanPlan.build(catalog), gather_facts(discovery.files), 5_000_000)
+    findings = [(f.check.id, f.rel, f.line, f.column, f.snippet, f.fingerprint) for f in out.findings]
+    return findings, [dataclasses.astuple(f) for f in out.facts]
+
+
+def test_the_gate_changes_nothing_on_every_fixture(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_materialized(REPO / "checks", tmp_path / "checks")
+    copy_materialized(REPO / "assess" / "demo" / "project", root / "_demo")
+    gated = _scan(root, catalog)
+    skipped = 0
+    real = rulegate.GATE.may_match
+
+    def count(config: object, data: bytes, memo: dict[bytes, bool]) -> bool:
+        nonlocal skipped
+        skipped += not real(config, data, memo)  # type: ignore[arg-type]
+        return True
+
+    monkeypatch.setattr(rulegate.GATE, "may_match", count)
+    assert _scan(root, catalog) == gated
+    assert gated[0] and gated[1], "fixtures produce findings and facts"
+    assert skipped > 0, "the gate had rules to skip"
