@@ -1,0 +1,397 @@
+"""Per-file scan results kept in `.assess/cache`, so a repeated run reads and hashes files instead of parsing them.
+
+An entry is one file's `ScanOutput` (findings, facts, suppressions, counts), valid while all of these hold:
+- the file's bytes hash the same (BLAKE2b of the content; never the modification time), with the same kind
+  (source, bundle, minified) and git-tracked flag;
+- the scope is the same: the cache format, the scanning code (a hash of assess/scan and the models), the
+  scan plan (every enabled check, fact rule and key shape, canonically serialised), the project facts the
+  per-file checks read (frameworks, packages, front-end folders) and the size limit.
+A change to any of these empties the cache; a change to one file rescans that file only.
+
+Safety:
+- The file is authenticated with an HMAC whose key lives outside the project (~/.cache/assess/cache-key,
+  mode 0600). A cache file committed to the scanned repository, or copied from elsewhere, fails the check
+  and is ignored, so a hostile project cannot hide a finding from CI by shipping a doctored cache. Only
+  data this machine wrote is ever unpickled.
+- A file whose results hold text of a key shape the catalog knows (a key in a fact's snippet or a captured
+  value) is not cached: the cache never stores a full key. Findings already hold only redacted snippets
+  and a hash of the key.
+- Every failure (corrupt file, wrong key, unreadable folder, disk full) means "no cache": never a failed scan.
+
+`ASSESS_NO_CACHE=1` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import hmac
+import io
+import json
+import os
+import pickle
+import re
+import secrets
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assess import __version__
+from assess.models import Check
+from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
+from assess.scan.engine import ScanOutput, ScanPlan
+from assess.scan.facts import ProjectFacts
+from assess.scan.parallel import add, plan_checks, scan_each
+from assess.scan.secrets import KeyScanner
+
+CACHE_FORMAT = 1
+CACHE_DIR = Path(".assess") / "cache"
+CACHE_FILE = "scan-results.bin"  # per-file entries
+TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
+MAGIC = b"assess-scan-cache\n"
+_DIGEST = hashlib.sha256().digest_size
+_CODE = Path(__file__).resolve().parent  # assess/scan: the code whose output is cached
+
+
+def enabled() -> bool:
+    return os.environ.get("ASSESS_NO_CACHE", "").strip().lower() not in ("1", "true", "yes")
+
+
+def _key_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assess" / "cache-key"
+
+
+def machine_key() -> bytes | None:
+    """The HMAC key of this user on this machine, made on first use; None when it cannot be had."""
+    path = _key_path()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except FileExistsError:  # another process made it a moment ago
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
+# --- what the cache is valid for --------------------------------------------------------------
+
+
+def _canon(obj: Any, depth: int = 0) -> Any:
+    """A JSON-able, order-independent picture of `obj` (sets sorted, compiled regexes by their source)."""
+    if depth > 40:
+        raise ValueError("too deep to fingerprint")
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    if isinstance(obj, dict | list):
+        try:  # plain JSON (rule configs): the C encoder, not a walk in Python
+            return {"json": json.dumps(obj, sort_keys=True)}
+        except (TypeError, ValueError):
+            pass
+    if isinstance(obj, bytes):
+        return {"b": obj.hex()}
+    if isinstance(obj, enum.Enum):
+        return _canon(obj.value, depth + 1)
+    if isinstance(obj, re.Pattern):
+        return {"re": obj.pattern if isinstance(obj.pattern, str) else obj.pattern.hex(), "flags": obj.flags}
+    if hasattr(obj, "model_dump_json"):  # pydantic: fields in declaration order, dicts as loaded
+        return {"model": type(obj).__name__, "json": obj.model_dump_json()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = {f.name: _canon(getattr(obj, f.name), depth + 1) for f in dataclasses.fields(obj)}
+        return {"dc": type(obj).__name__, "fields": fields}
+    if isinstance(obj, dict):
+        items = [(json.dumps(_canon(k, depth + 1), sort_keys=True), _canon(v, depth + 1)) for k, v in obj.items()]
+        return {"dict": sorted(items, key=lambda kv: kv[0])}
+    if isinstance(obj, list | tuple):
+        return [_canon(v, depth + 1) for v in obj]
+    if isinstance(obj, set | frozenset):
+        return {"set": sorted(json.dumps(_canon(v, depth + 1), sort_keys=True) for v in obj)}
+    state = getattr(obj, "__dict__", None)
+    if state is None and hasattr(obj, "__slots__"):
+        state = {name: getattr(obj, name) for name in obj.__slots__ if hasattr(obj, name)}
+    if state is not None:
+        return {"obj": type(obj).__name__, "state": _canon(state, depth + 1)}
+    raise ValueError(f"cannot fingerprint {type(obj).__name__}")
+
+
+def _code_version() -> str:
+    h = hashlib.sha256(__version__.encode())
+    sources = [*sorted(_CODE.rglob("*.py")), _CODE.parent / "models.py", _CODE.parent / "suppress.py"]
+    for path in sources:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def scope_key(plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> str | None:
+    """What every entry depends on besides its file; None when something cannot be fingerprinted."""
+    try:
+        picture = {"format": CACHE_FORMAT, "code": _code_version(), "plan": _canon(plan), "facts": _canon(facts)}
+    except (ValueError, OSError, TypeError):
+        return None
+    picture["max_bytes"] = max_bytes
+    return hashlib.sha256(json.dumps(picture, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- one file's entry -------------------------------------------------------------------------
+
+
+def content_hash(cand: Candidate, max_bytes: int) -> str | None:
+    """BLAKE2b of the bytes the engine would read; None when unreadable or over the limit (not cached)."""
+    limit = max_bytes * KEYS_ONLY_SIZE_FACTOR if cand.keys_only else max_bytes
+    try:
+        with open(cand.path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    if len(data) > limit:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _strings(obj: Any, depth: int = 0) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(value, depth + 1)
+    elif isinstance(obj, list | tuple | set | frozenset):
+        for value in obj:
+            yield from _strings(value, depth + 1)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and depth < 6:
+        for spec in dataclasses.fields(obj):
+            if spec.name != "check":  # the catalog's own text, not the scanned file's
+                yield from _strings(getattr(obj, spec.name), depth + 1)
+
+
+@functools.cache
+def _shape(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+def holds_secret(out: ScanOutput, keys: KeyScanner) -> bool:
+    """Whether any text in one file's results has the shape of a key the catalog knows (then it is not stored).
+
+    The same test as the key scan's first stages: the shapes' keywords on all the text at once, then the
+    regex of each shape whose keyword occurs, on each string. Context filters are not applied, so a
+    placeholder that merely looks like a key also keeps its file out of the cache: the safe side.
+    """
+    texts = [text for spec in dataclasses.fields(ScanOutput) for text in _strings(getattr(out, spec.name))]
+    if not texts:
+        return False
+    shapes = keys.candidates("\n".join(texts).encode("utf-8", "surrogatepass"))
+    return any(_shape(p.regex).search(text) for p in shapes for text in texts)
+
+
+Entry = tuple[str, str, bool | None, ScanOutput]  # content hash, kind, tracked, results
+
+
+class _Pickler(pickle.Pickler):
+    """Checks are stored by id and restored as the catalog's own objects (smaller, and never stale)."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        return ("check", obj.id) if isinstance(obj, Check) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, checks: dict[str, Check]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.checks = checks
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, check_id = pid
+        if kind != "check" or check_id not in self.checks:
+            raise pickle.UnpicklingError(f"unknown check {check_id!r}")
+        return self.checks[check_id]
+
+
+def _dumps(obj: Any) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buffer.getvalue()
+
+
+def _sealed(key: bytes, scope: str, payload: bytes) -> bytes:
+    head = scope.encode("ascii")
+    return MAGIC + hmac.new(key, head + payload, hashlib.sha256).digest() + head + payload
+
+
+def _unsealed(blob: bytes, key: bytes, scope: str) -> bytes | None:
+    """The payload of a file this machine wrote for this scope; None for anything else (never unpickled)."""
+    head = scope.encode("ascii")
+    start = len(MAGIC) + _DIGEST
+    if not blob.startswith(MAGIC) or blob[start : start + len(head)] != head:
+        return None
+    payload = blob[start + len(head) :]
+    if not hmac.compare_digest(blob[len(MAGIC) : start], hmac.new(key, head + payload, hashlib.sha256).digest()):
+        return None
+    return payload
+
+
+def _load(path: Path, key: bytes, scope: str, checks: dict[str, Check]) -> Any:
+    try:
+        payload = _unsealed(path.read_bytes(), key, scope)
+        return None if payload is None else _Unpickler(payload, checks).load()
+    except Exception:  # damaged, truncated, from another version: no cache
+        return None
+
+
+def _write(directory: Path, name: str, blob: bytes) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by assess: never commit the scan cache\n*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, directory / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only checkout or a full disk: the next run scans again
+
+
+class ScanCache:
+    """The entries of one project folder for one scope, loaded once and written once per scan."""
+
+    def __init__(self, directory: Path, scope: str, key: bytes, checks: dict[str, Check]) -> None:
+        self.directory = directory
+        self.scope = scope
+        self.key = key
+        self.checks = checks
+        self.old: dict[str, Entry] = {}
+        self.new: dict[str, Entry] = {}
+        self.tree_key: str | None = None  # every file's entry together, for the whole-tree record
+
+    @classmethod
+    def open(cls, directory: Path, scope: str, checks: dict[str, Check]) -> ScanCache | None:
+        key = machine_key()
+        return None if key is None else cls(directory, scope, key, checks)
+
+    def load_entries(self) -> None:
+        stored = _load(self.directory / CACHE_FILE, self.key, self.scope, self.checks)
+        if isinstance(stored, dict):
+            self.old = stored
+
+    def get(self, rel: str, digest: str, cand: Candidate) -> ScanOutput | None:
+        entry = self.old.get(rel)
+        if entry is None or entry[0] != digest or entry[1] != cand.kind or entry[2] != cand.tracked:
+            return None
+        self.new[rel] = entry
+        return dataclasses.replace(entry[3])  # a fresh container: merging never touches the cached one
+
+    def put(self, rel: str, digest: str, cand: Candidate, out: ScanOutput, keys: KeyScanner) -> None:
+        if not holds_secret(out, keys):
+            self.new[rel] = (digest, cand.kind, cand.tracked, dataclasses.replace(out))
+
+    def save(self, keep_unvisited: bool) -> None:
+        """Write the entries of this scan (and, for a partial scan, the earlier ones it did not visit)."""
+        entries = {**self.old, **self.new} if keep_unvisited else self.new
+        if entries.keys() == self.old.keys() and all(entries[k] is self.old[k] for k in entries):
+            return
+        _write(self.directory, CACHE_FILE, _sealed(self.key, self.scope, _dumps(entries)))
+
+    # --- the whole tree: a repeated run on an unchanged tree reads one small record -----------
+
+    def tree(self) -> tuple[ScanOutput, Any] | None:
+        stored = _load(self.directory / TREE_FILE, self.key, self.scope, self.checks)
+        if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != self.tree_key:
+            return None
+        return stored[1], stored[2]
+
+    def save_tree(self, output: ScanOutput, judged: Any) -> None:
+        record = (self.tree_key, dataclasses.replace(output, facts=[]), judged)
+        _write(self.directory, TREE_FILE, _sealed(self.key, self.scope, _dumps(record)))
+
+
+def _tree_key(files: Sequence[Candidate], digests: Sequence[str | None], partial: bool) -> str | None:
+    if any(d is None for d in digests):
+        return None  # an unreadable file: scan as usual
+    h = hashlib.sha256(b"partial" if partial else b"whole")
+    for cand, digest in zip(files, digests, strict=True):
+        h.update(f"\0{cand.rel}\0{digest}\0{cand.kind}\0{cand.tracked}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+_HANDLE = "_assess_cache"  # attribute of a ScanOutput made here: its cache, and a judged outcome if known
+
+
+def cached_scan(
+    files: Sequence[Candidate],
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    root: Path | None = None,
+    partial: bool = False,
+) -> ScanOutput:
+    """`engine.scan_files` with results reused from `root/.assess/cache` and the misses spread over the cores.
+
+    `partial`: only some of the project's files are listed (pre-commit, --changed-since), so entries of
+    the others are kept. When no file changed since the last run, the output comes from one record written
+    after that run was judged: its `facts` list is empty and `cached_judge` returns that run's outcome.
+    """
+    scope = scope_key(plan, facts, max_bytes) if root is not None and enabled() else None
+    checks = plan_checks(plan)
+    cache = ScanCache.open(root / CACHE_DIR, scope, checks) if root is not None and scope is not None else None
+    if cache is None:
+        total = ScanOutput()
+        for out in scan_each(files, plan, facts, max_bytes, progress):
+            add(total, out)
+        return total
+    digests = [content_hash(cand, max_bytes) for cand in files]
+    cache.tree_key = _tree_key(files, digests, partial)
+    stored = cache.tree() if cache.tree_key is not None else None
+    if stored is not None:
+        output, judged = stored
+        setattr(output, _HANDLE, (cache, judged))
+        return output
+    cache.load_entries()
+    hits = [cache.get(c.rel, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
+    misses = [cand for cand, hit in zip(files, hits, strict=True) if hit is None]
+    computed = scan_each(misses, plan, facts, max_bytes, progress)
+    total = ScanOutput()
+    for cand, digest, hit in zip(files, digests, hits, strict=True):
+        out = hit if hit is not None else next(computed)
+        # hashed again after the scan: a file that changed meanwhile is not cached under the old hash
+        if hit is None and digest is not None and content_hash(cand, max_bytes) == digest:
+            cache.put(cand.rel, digest, cand, out, plan.keys)
+        add(total, out)
+    cache.save(keep_unvisited=partial)
+    setattr(total, _HANDLE, (cache, None))
+    return total
+
+
+def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> Any:
+    """`judge_project`, or the outcome judged on this very tree last time (see `cached_scan`)."""
+    from assess.scan.project_checks import judge_project
+
+    checks = list(checks)
+    handle = getattr(output, _HANDLE, None)
+    ids = tuple(c.id for c in checks)
+    if handle is not None and handle[1] is not None and handle[1][0] == ids:
+        return handle[1][1]
+    outcome = judge_project(checks, output, project)  # also enriches output.findings: stored after it
+    if handle is not None and handle[0].tree_key is not None:
+        handle[0].save_tree(output, (ids, outcome))
+    return outcome

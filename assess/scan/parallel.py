@@ -1,0 +1,148 @@
+"""Spread the per-file scan over the cores: worker processes scan batches of files, the parent merges in order.
+
+Each file's result is the engine's own `scan_files` on that one file, so a file is scanned exactly as in a
+serial run; results come back in file order and merge into one `ScanOutput` the way the serial loop would
+have filled it, so the outcome is byte-identical. Small scans, and scans started from a thread (the TUI
+scans in a worker thread, where forking is unsafe), run serially in this process.
+
+`ASSESS_WORKERS=N` sets the number of processes (1: serial).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+
+from assess.models import Check
+from assess.scan.discover import Candidate
+from assess.scan.engine import ScanOutput, ScanPlan, scan_files
+from assess.scan.facts import ProjectFacts
+
+MIN_FILES = 200  # below this a pool costs more than it saves
+BATCH_FILES = 48
+BATCH_BYTES = 512 * 1024
+
+_state: tuple[ScanPlan, ProjectFacts, int] | None = None  # set in the parent before the fork
+
+
+def worker_count() -> int:
+    wanted = os.environ.get("ASSESS_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _scan_one(plan: ScanPlan, facts: ProjectFacts, max_bytes: int, cand: Candidate) -> ScanOutput:
+    return scan_files([cand], plan, facts, max_bytes)
+
+
+def _scan_batch(batch: list[Candidate]) -> list[ScanOutput]:
+    assert _state is not None, "worker started without a plan"
+    plan, facts, max_bytes = _state
+    outputs = [_scan_one(plan, facts, max_bytes, cand) for cand in batch]
+    for out in outputs:  # the parent puts its own Check objects back: pickling a check per finding is waste
+        out.findings = [dataclasses.replace(f, check=f.check.id) for f in out.findings]  # type: ignore[arg-type]
+    return outputs
+
+
+def _batches(files: Sequence[Candidate]) -> Iterator[list[Candidate]]:
+    batch: list[Candidate] = []
+    size = 0
+    for cand in files:
+        batch.append(cand)
+        size += cand.size
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def plan_checks(plan: ScanPlan) -> dict[str, Check]:
+    """Every check a plan can report, by id."""
+    checks: dict[str, Check] = {}
+    for entries in plan.by_language.values():
+        checks.update((c.id, c) for c, _ in entries)
+    for group in (plan.secret_checks, plan.key_routes.values(), plan.project_checks):
+        checks.update((c.id, c) for c in group)
+    return checks
+
+
+def _rehydrate(out: ScanOutput, checks: dict[str, Check]) -> ScanOutput:
+    out.findings = [
+        dataclasses.replace(f, check=checks[f.check]) if isinstance(f.check, str) else f for f in out.findings
+    ]
+    return out
+
+
+def scan_each(
+    files: Sequence[Candidate],
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[ScanOutput]:
+    """One `ScanOutput` per file, in file order; in worker processes when the scan is big enough."""
+    global _state
+    workers = min(worker_count(), max(1, len(files) // BATCH_FILES))
+    serial = workers < 2 or len(files) < MIN_FILES or threading.active_count() > 1
+    if serial or "fork" not in multiprocessing.get_all_start_methods():
+        for index, cand in enumerate(files):
+            if progress is not None and index % BATCH_FILES == 0:
+                progress(index, len(files))
+            yield _scan_one(plan, facts, max_bytes, cand)
+        return
+    checks = plan_checks(plan)
+    _state = (plan, facts, max_bytes)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = 0
+            for outputs in pool.imap(_scan_batch, _batches(files)):
+                for out in outputs:
+                    yield _rehydrate(out, checks)
+                done += len(outputs)
+                if progress is not None:
+                    progress(done, len(files))
+    finally:
+        _state = None
+
+
+def merge(outputs: Iterator[ScanOutput] | Sequence[ScanOutput]) -> ScanOutput:
+    """The outputs of single files, in order, as the serial loop over all of them would have filled one."""
+    total = ScanOutput()
+    for out in outputs:
+        add(total, out)
+    return total
+
+
+def add(total: ScanOutput, out: ScanOutput) -> None:
+    for spec in dataclasses.fields(ScanOutput):
+        mine, theirs = getattr(total, spec.name), getattr(out, spec.name)
+        if isinstance(mine, Counter):
+            mine.update(theirs)
+        elif isinstance(mine, list):
+            mine.extend(theirs)
+        elif isinstance(mine, set):
+            mine.update(theirs)
+        elif isinstance(mine, int):
+            setattr(total, spec.name, mine + theirs)
+        else:
+            raise TypeError(f"ScanOutput.{spec.name}: no rule to merge {type(mine).__name__}")
+
+
+def scan_parallel(
+    files: Sequence[Candidate],
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanOutput:
+    """`engine.scan_files` over the cores: the same output."""
+    return merge(scan_each(files, plan, facts, max_bytes, progress))
