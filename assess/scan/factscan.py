@@ -14,7 +14,7 @@ from typing import Any, cast
 from ast_grep_py import Config, SgNode
 
 from assess.models import Check
-from assess.scan.rulebook import FAMILY, FactRule, fill_names, path_matches
+from assess.scan.rulebook import FAMILY, FactRule, fill_names, path_matches, path_pattern
 
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.
@@ -48,17 +48,44 @@ class Fact:
 class _TreeVariant:
     fact: FactRule
     label: str
-    keywords: tuple[bytes, ...]
+    keywords: frozenset[bytes]  # empty: no prefilter
     config: dict[str, Any]
+    paths: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _TextVariant:
     fact: FactRule
     label: str
-    paths: tuple[str, ...]
-    keywords: tuple[bytes, ...]
+    paths: re.Pattern[str] | None
+    keywords: frozenset[bytes]
     regex: re.Pattern[str]
+
+
+class _Present:
+    """The plan's keywords found in one file. Each distinct keyword is searched once per file (the same words
+    recur across fact rules), and a keyword that contains a shorter one is searched only when the shorter one
+    was found: `ChatOpenAI` is not looked for in a file without `OpenAI`."""
+
+    def __init__(self, words: Iterable[bytes]) -> None:
+        ordered = sorted(set(words), key=lambda w: (len(w), w))
+        self.words = tuple(ordered)
+        # each word's shortest keyword inside it (None: a root, always searched)
+        self.parent: dict[bytes, bytes | None] = {}
+        for i, word in enumerate(ordered):
+            self.parent[word] = next((w for w in ordered[:i] if w in word), None)
+        self._data: bytes | None = None
+        self._found: frozenset[bytes] = frozenset()
+
+    def __call__(self, data: bytes) -> frozenset[bytes]:
+        if data is not self._data:  # one entry: the hot loop asks about one file at a time
+            found: set[bytes] = set()
+            for word in self.words:  # shortest first, so a parent is decided before its children
+                parent = self.parent[word]
+                if (parent is None or parent in found) and word in data:
+                    found.add(word)
+            self._data, self._found = data, frozenset(found)
+        return self._found
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,8 @@ class FactPlan:
     piggyback: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # only when parsed anyway
     dynamic: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
     text: tuple[_TextVariant, ...] = ()
+    present: _Present = field(default_factory=lambda: _Present(()))
+    text_present: _Present = field(default_factory=lambda: _Present(()))
 
     @classmethod
     def build(cls, rules: Iterable[FactRule]) -> FactPlan:
@@ -79,29 +108,33 @@ class FactPlan:
         for rule in rules:
             for family in ("python", "javascript"):
                 for variant in rule.variants(family):
-                    words = tuple(k.encode() for k in (variant.keywords or rule.keywords))
-                    entry = _TreeVariant(rule, variant.label, words, variant.rule)
+                    words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
+                    entry = _TreeVariant(rule, variant.label, words, variant.rule, path_pattern(variant.paths))
                     target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
                     target.setdefault(family, []).append(entry)
             for tv in rule.text:
-                words = tuple(k.encode() for k in (tv.keywords or rule.keywords))
-                text.append(_TextVariant(rule, tv.label, tuple(tv.paths), words, re.compile(tv.regex, re.M)))
+                words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
+                text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, re.compile(tv.regex, re.M)))
+        every = [w for group in (*tree.values(), *piggyback.values()) for v in group for w in v.keywords]
         return cls(
             {k: tuple(v) for k, v in tree.items()},
             {k: tuple(v) for k, v in piggyback.items()},
             {k: tuple(v) for k, v in dynamic.items()},
             tuple(text),
+            _Present(every),
+            _Present(w for v in text for w in v.keywords),
         )
+
+    def _wanted(self, variants: Iterable[_TreeVariant], data: bytes) -> list[_TreeVariant]:
+        found = self.present(data)
+        return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
     def tree_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
         """The anchor variants whose keywords occur in the file: non-empty means the file is worth a parse."""
-        return [
-            v for v in self.tree.get(FAMILY.get(lang, ""), ()) if not v.keywords or any(k in data for k in v.keywords)
-        ]
+        return self._wanted(self.tree.get(FAMILY.get(lang, ""), ()), data)
 
     def extra_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
-        family = FAMILY.get(lang, "")
-        return [v for v in self.piggyback.get(family, ()) if not v.keywords or any(k in data for k in v.keywords)]
+        return self._wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), data)
 
 
 def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> FactPlan:
@@ -185,22 +218,23 @@ def collect_tree_facts(
 ) -> None:
     """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both."""
     found: list[Fact] = []
-    _run(root, anchors, rel, role, text, found)
-    _run(root, plan.extra_variants(lang, data), rel, role, text, found)
+    wanted = [v for v in (*anchors, *plan.extra_variants(lang, data)) if path_matches(rel, v.paths)]
+    _run(root, wanted, rel, role, text, found)
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
         names = _names(found, variant.fact.names_from)
         if names:
             config = fill_names(variant.config, "|".join(re.escape(n) for n in names))
-            _run(root, (_TreeVariant(variant.fact, variant.label, (), config),), rel, role, text, found)
+            _run(root, (_TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
     out.extend(found)
 
 
 def collect_text_facts(rel: str, role: str, text: str, data: bytes, plan: FactPlan, out: list[Fact]) -> None:
     """Regex facts on files whose name matches a text variant (infrastructure code, configs)."""
+    found = plan.text_present(data)
     for variant in plan.text:
-        if not path_matches(rel, list(variant.paths)):
+        if not path_matches(rel, variant.paths):
             continue
-        if variant.keywords and not any(k in data for k in variant.keywords):
+        if variant.keywords and found.isdisjoint(variant.keywords):
             continue
         for match in variant.regex.finditer(text):
             line = text.count("\n", 0, match.start()) + 1

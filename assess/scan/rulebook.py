@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -44,6 +44,7 @@ class FactVariant(_Strict):
 
     label: str = ""
     keywords: list[str] = Field(default_factory=list)  # narrower prefilter; the fact's keywords otherwise
+    paths: list[str] = Field(default_factory=list)  # only files matching one of these (fnmatch on name or path)
     rule: dict[str, Any]
 
 
@@ -233,6 +234,11 @@ def load_rulebook(checks_root: Path) -> Rulebook:
     return Rulebook(utils=utils, facts=facts)
 
 
-def path_matches(rel: str, patterns: list[str]) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
+def path_pattern(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for fnmatch patterns, tried on the file name and on the whole relative path."""
+    parts = [fnmatch.translate(p) for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+
+def path_matches(rel: str, pattern: re.Pattern[str] | None) -> bool:
+    return pattern is None or bool(pattern.match(rel.rsplit("/", 1)[-1]) or pattern.match(rel))

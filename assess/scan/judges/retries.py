@@ -12,6 +12,7 @@ from assess.scan.callsites import client_of
 from assess.scan.factscan import Fact
 from assess.scan.judges.base import Context, Judge, Judgement, Verdict
 
+_FOREVER = re.compile(r"forever\s*:\s*true|retries\s*:\s*(?:Infinity|Number\.)")
 _OVERRIDE = re.compile(r"(?:max_retries|maxRetries)\s*[=:]\s*(\d+)")
 _WRAPPERS = {
     "tenacity": "tenacity @retry",
@@ -40,6 +41,8 @@ def _wrapper_attempts(wrapper: Fact, params: Params) -> int | None:
     if "ATTEMPTS" in wrapper.values:
         return int(wrapper.values["ATTEMPTS"]) if wrapper.values["ATTEMPTS"].isdigit() else None
     if wrapper.label == "p-retry":
+        if _FOREVER.search(wrapper.text):
+            return None  # unbounded: retry-library-unbounded reports it
         retries = wrapper.values.get("RETRIES")
         count = int(retries) if retries and retries.isdigit() else params.helper_default_retries
         return count + 1
