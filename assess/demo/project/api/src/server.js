@@ -3,6 +3,7 @@ import express from "express";
 import cors from "cors";
 import chatRouter from "./routes/chat.js";
 import healthRouter from "./routes/health.js";
+import titleRouter from "./routes/title.js";
 
 export function createApp() {
   const app = express();
@@ -11,6 +12,7 @@ export function createApp() {
 
   app.use("/api", healthRouter);
   app.use("/api", chatRouter);
+  app.use("/api", titleRouter);
 
   app.use((err, _req, res, _next) => {
     console.error(err);

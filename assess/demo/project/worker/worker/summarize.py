@@ -4,8 +4,9 @@ import logging
 import os
 
 import anthropic
+import backoff
 from openai import OpenAI
-from tenacity import retry, wait_exponential
+from tenacity import retry, stop_after_attempt, wait_exponential
 
 from worker import config
 
@@ -35,6 +36,7 @@ def classify_rows(rows: list[dict]) -> dict[str, str]:
     return labels
 
 
+@backoff.on_exception(backoff.expo, anthropic.RateLimitError)
 def summarize(text: str) -> str:
     message = anthropic.Anthropic().messages.create(
         model="claude-opus-4-1",
@@ -42,6 +44,29 @@ def summarize(text: str) -> str:
         messages=[{"role": "user", "content": f"Summarize this draft:\n\n{text}"}],
     )
     return message.content[0].text
+
+
+@retry(stop=stop_after_attempt(5), wait=wait_exponential(multiplier=1, max=30))
+def headline(text: str) -> str:
+    response = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "user", "content": f"Write a headline for:\n\n{text}"}],
+        max_tokens=30,
+    )
+    return response.choices[0].message.content.strip()
+
+
+def tags(text: str) -> list[str]:
+    while True:
+        try:
+            response = client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": f"Three comma-separated tags for:\n\n{text}"}],
+                max_tokens=20,
+            )
+            return [t.strip() for t in response.choices[0].message.content.split(",")]
+        except Exception:
+            log.warning("tagging failed, trying again")
 
 
 def main() -> None:

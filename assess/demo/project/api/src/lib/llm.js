@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 
 // One shared client for the whole API; the key stays on the server.
-export const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+// Retries bumped after a week of 429s during the launch.
+export const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, maxRetries: 8 });
 
 export const CHAT_MODEL = "gpt-4o";
