@@ -49,7 +49,7 @@ class KeyPlace:
         if not hit.ai:
             return [("non-ai", {"place": "this file"})]
         if is_env_file(self.rel) and self.kind == "source":
-            routes = [("env-file", {"git": "git tracks it" if self.tracked else "no .gitignore ignores it"})]
+            routes = [("env-file", {"git": "git tracks" if self.tracked else "no .gitignore ignores"})]
             name = _assigned_name(text, hit.start)
             if name and name.startswith(self.public_prefixes):
                 routes.append(("public-env", {}))

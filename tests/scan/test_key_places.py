@@ -114,8 +114,8 @@ def test_committed_env_says_whether_git_tracks_it(tmp_path: Path, catalog: Catal
     _git(root, "add", ".env", ".gitignore")
     messages = {f.rel: f.message for f in _scan(root, catalog) if f.check.id == "committed-env-ai-key"}
     assert set(messages) == {".env", ".env.staging"}  # .env.local is ignored: the healthy place
-    assert "git tracks it" in messages[".env"]
-    assert "no .gitignore ignores it" in messages[".env.staging"]
+    assert messages[".env"].endswith("is in a .env file that git tracks.")
+    assert messages[".env.staging"].endswith("is in a .env file that no .gitignore ignores.")
 
 
 def test_public_name_in_env_is_also_an_exposure(tmp_path: Path, catalog: Catalog) -> None:
