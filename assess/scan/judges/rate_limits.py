@@ -34,7 +34,8 @@ _PER_IP = re.compile(r"(?i)\bip\b|remote_?addr|get_remote_address|x-forwarded-fo
 # route shapes that are endpoints only in some places
 _VIEWS_PATH = re.compile(r"(?:^|/)views?(?:/|\.py$)|views_\w+\.py$|(?:^|/)api\.py$")
 _PAGES_API = re.compile(r"(?:^|/)pages/api/")
-_APP_ROUTE = re.compile(r"(?:^|/)route\.(?:ts|js|mts|mjs|tsx|jsx)$")
+_APP_ROUTE = re.compile(r"(?:^|/)(?:route\.(?:ts|js|mts|mjs|tsx|jsx)|\+server\.(?:ts|js))$")
+_NITRO = re.compile(r"(?:^|/)server/(?:api|routes)/")
 _FUNCTIONS_DIR = re.compile(r"(?:^|/)(?:api|netlify/functions|functions|lambda|lambdas|handlers)/")
 _NEXT_MIDDLEWARE = re.compile(r"(?:^|/)middleware\.(?:ts|js|mjs)$")
 _JS_FRAMEWORKS = (
@@ -105,20 +106,29 @@ def _pick(pairs: tuple[tuple[str, str], ...], text: str, deps: set[str], default
     return next((name for package, name in pairs if package in deps), default)
 
 
-def _app_path(rel: str) -> str:
-    """`src/app/api/chat/route.ts` -> `/api/chat`; `pages/api/chat.ts` -> `/api/chat`."""
+def _app_path(rel: str) -> tuple[str, str]:
+    """(method, path) a file-routed endpoint serves: `src/app/api/chat/route.ts` -> ("", "/api/chat"),
+    `src/routes/api/chat/+server.ts` -> ("", "/api/chat"), Nitro `server/api/chat.post.ts` -> ("POST", "/api/chat")."""
     parts = rel.split("/")
-    for anchor in ("app", "pages"):
-        if anchor in parts:
-            parts = parts[parts.index(anchor) + 1 :]
-            break
+    if "server" in parts[:-1] and parts[parts.index("server") + 1] in ("api", "routes"):
+        parts = parts[parts.index("server") + 1 :]  # Nitro: server/api/x serves /api/x, server/routes/x serves /x
+        parts = parts[1:] if parts[0] == "routes" else parts
+    else:
+        for anchor in ("app", "pages", "routes"):
+            if anchor in parts[:-1]:
+                parts = parts[parts.index(anchor) + 1 :]
+                break
     parts = [p for p in parts if not (p.startswith("(") and p.endswith(")"))]
+    method = ""
     if parts and _APP_ROUTE.search(parts[-1]):
         parts = parts[:-1]
     elif parts:
         stem = posixpath.splitext(parts[-1])[0]
+        name, _, verb = stem.rpartition(".")
+        if name and verb.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            stem, method = name, verb.upper()
         parts = parts[:-1] if stem == "index" else [*parts[:-1], stem]
-    return "/" + "/".join(parts)
+    return method, "/" + "/".join(parts)
 
 
 def _join(prefix: str, path: str) -> str:
@@ -163,9 +173,13 @@ class _Endpoints:
         if label == "default-handler":
             if _PAGES_API.search(rel):
                 return "Next.js"
+            if _NITRO.search(rel):
+                return "Nuxt"
             return "Netlify Functions" if "netlify/" in rel else "Vercel Functions"
         if label == "lambda":
             return "Netlify Functions" if "netlify/" in rel else "AWS Lambda"
+        if label == "next-route" and "+server." in rel:
+            return "SvelteKit"
         return {
             "nest": "NestJS",
             "next-route": "Next.js",
@@ -189,7 +203,7 @@ class _Endpoints:
         if label == "next-route":
             return bool(_APP_ROUTE.search(rel))
         if label == "default-handler":
-            return bool(_PAGES_API.search(rel) or _FUNCTIONS_DIR.search(rel))
+            return bool(_PAGES_API.search(rel) or _FUNCTIONS_DIR.search(rel) or _NITRO.search(rel))
         return True
 
     def handlers(self, route: Fact) -> tuple[Fact, ...]:
@@ -231,7 +245,8 @@ class _Endpoints:
                 return (f"message '{strip_quotes(v.get('PATH', ''))}' ({v.get('NAME', '')})", full)
             return (f"{method} /{full.lstrip('/')}", full)
         if label in ("next-route", "default-handler") or (label == "lambda" and "netlify/" in route.rel):
-            path = _app_path(route.rel)
+            verb, path = _app_path(route.rel)
+            method = method or verb
             if "netlify/" in route.rel:
                 path = "/.netlify/functions/" + posixpath.splitext(posixpath.basename(route.rel))[0]
             return (f"{method} {path}".strip(), path)
