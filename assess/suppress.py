@@ -133,8 +133,7 @@ def apply_suppressions(
                     path=ignore_path,
                     check=entry.check,
                     message=(
-                        f"ignore entry for '{entry.path}' expired on {entry.expires.isoformat()}"
-                        " and no longer applies"
+                        f"ignore entry for '{entry.path}' expired on {entry.expires.isoformat()} and no longer applies"
                     ),
                 )
             )

@@ -145,19 +145,7 @@ def _findings(result: AssessmentResult) -> list[str]:
     if not live:
         return ["No open findings in the code."]
     if result.baseline is not None:
-        # in a pull request what matters is what this change adds: new findings first
-        new = [f for f in live if f.new]
-        known = [f for f in live if not f.new]
-        lines = [f"**{count(len(new), 'new finding')}** since the baseline; {len(known)} already known.", ""]
-        if new:
-            lines += ["#### New", ""]
-            lines += [line for f in new[:MAX_FINDINGS] for line in _finding_lines(f)]
-            lines.append("")
-        if known:
-            lines += ["<details><summary>Already in the baseline</summary>", ""]
-            lines += [line for f in known[:MAX_FINDINGS] for line in _finding_lines(f)]
-            lines += ["", "</details>"]
-        return lines
+        return _findings_against_baseline(live)
     titles: dict[str, str] = {item.id: item.title for item in result.checklist}
     lines: list[str] = []
     shown = 0
@@ -172,6 +160,22 @@ def _findings(result: AssessmentResult) -> list[str]:
         lines.append("")
     if len(live) > shown:
         lines.append(f"… and {len(live) - shown} more: see the HTML or PDF report.")
+    return lines
+
+
+def _findings_against_baseline(live: list[Finding]) -> list[str]:
+    """In a pull request what matters is what this change adds: new findings first."""
+    new = [f for f in live if f.new]
+    known = [f for f in live if not f.new]
+    lines = [f"**{count(len(new), 'new finding')}** since the baseline; {len(known)} already known.", ""]
+    if new:
+        lines += ["#### New", ""]
+        lines += [line for f in new[:MAX_FINDINGS] for line in _finding_lines(f)]
+        lines.append("")
+    if known:
+        lines += ["<details><summary>Already in the baseline</summary>", ""]
+        lines += [line for f in known[:MAX_FINDINGS] for line in _finding_lines(f)]
+        lines += ["", "</details>"]
     return lines
 
 
