@@ -47,7 +47,7 @@ class YamlDocument:
         return line
 
 
-def _refuse_aliases(node: yaml.Node, path: Path) -> None:
+def _refuse_aliases(node: yaml.Node, path: Path) -> None:  # and duplicate keys
     # An alias composes to the very same node object; refusing any revisit stops
     # entity-expansion ("billion laughs") files before anything walks them.
     seen: set[int] = set()
@@ -58,7 +58,13 @@ def _refuse_aliases(node: yaml.Node, path: Path) -> None:
             raise InputError("YAML aliases are not allowed", path, current.start_mark.line + 1)
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
+            keys: set[object] = set()
             for key, value in current.value:
+                # YAML keeps the last of two equal keys without a word: half a rule would vanish silently
+                marker = key.value if isinstance(key, yaml.ScalarNode) else id(key)
+                if marker in keys:
+                    raise InputError(f"duplicate key '{key.value}'", path, key.start_mark.line + 1)
+                keys.add(marker)
                 stack.extend((key, value))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)

@@ -101,3 +101,11 @@ def test_detect_must_name_a_real_check(trees: tuple[Path, Path]) -> None:
     path.write_text(path.read_text().replace("[tenacity-retry-without-stop]", "[no-such-check]"))
     err = _error(trees)
     assert "unknown check" in err.message
+
+
+def test_duplicate_yaml_key_names_line(trees: tuple[Path, Path]) -> None:
+    path = trees[0] / "sdk-in-browser" / "check.yaml"
+    path.write_text(path.read_text().replace("severity: critical\n", "severity: critical\nseverity: low\n"))
+    err = _error(trees)
+    assert err.path == str(path) and "duplicate key 'severity'" in err.message
+    assert path.read_text().splitlines()[err.line - 1] == "severity: low"  # type: ignore[operator]
