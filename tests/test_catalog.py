@@ -98,7 +98,7 @@ def test_yaml_aliases_refused(trees: tuple[Path, Path]) -> None:
 
 def test_detect_must_name_a_real_check(trees: tuple[Path, Path]) -> None:
     path = trees[1] / "retry-logic.yaml"
-    path.write_text(path.read_text().replace("[tenacity-retry-without-stop]", "[no-such-check]"))
+    path.write_text(path.read_text().replace("[tenacity-retry-without-stop,", "[no-such-check,"))
     err = _error(trees)
     assert "unknown check" in err.message
 
