@@ -1,8 +1,9 @@
 """Per-file scan results kept in `.assess/cache`, so a repeated run reads and hashes files instead of parsing them.
 
 An entry is one file's `ScanOutput` (findings, facts, suppressions, counts), valid while all of these hold:
-- the file's bytes hash the same (BLAKE2b of the content; never the modification time), with the same kind
-  (source, bundle, minified) and git-tracked flag;
+- the file's bytes hash the same (BLAKE2b of the content), with the same kind (source, bundle, minified) and
+  git-tracked flag. A hash is reused without reading the file only when size, mtime, ctime, inode and device
+  are all unchanged and the file was already RACY_NS old when it was hashed (git's racy-clean rule);
 - the scope is the same: the cache format, the scanning code (a hash of assess/scan and the models), the
   scan plan (every enabled check, fact rule and key shape, canonically serialised), the project facts the
   per-file checks read (frameworks, packages, front-end folders) and the size limit.
@@ -35,6 +36,7 @@ import pickle
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,8 @@ CACHE_FORMAT = 1
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
+STAT_FILE = "file-hashes.bin"  # content hashes with the stat they were taken under
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again next time (as git does)
 MAGIC = b"assess-scan-cache\n"
 _DIGEST = hashlib.sha256().digest_size
 _CODE = Path(__file__).resolve().parent  # assess/scan: the code whose output is cached
@@ -281,11 +285,44 @@ class ScanCache:
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
         self.tree_key: str | None = None  # every file's entry together, for the whole-tree record
+        self.started_ns = time.time_ns()
+        self.hashes_old: dict[str, tuple[tuple[int, ...], str, int]] = {}  # rel -> (stat, hash, hashed at)
+        self.hashes_new: dict[str, tuple[tuple[int, ...], str, int]] = {}
 
     @classmethod
     def open(cls, directory: Path, scope: str, checks: dict[str, Check]) -> ScanCache | None:
         key = machine_key()
         return None if key is None else cls(directory, scope, key, checks)
+
+    def digest(self, cand: Candidate, max_bytes: int) -> str | None:
+        """The content hash of a file; reused when its stat is unchanged and was already old when hashed.
+
+        size, mtime, ctime, inode and device must all match, and the file's ctime must lie RACY_NS before
+        the moment it was hashed: a write in the same clock tick as the hashing cannot go unnoticed.
+        """
+        try:
+            st = os.stat(cand.path)
+        except OSError:
+            return None
+        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        known = self.hashes_old.get(cand.rel)
+        if known is not None and known[0] == sig and st.st_ctime_ns < known[2] - RACY_NS:
+            self.hashes_new[cand.rel] = known
+            return known[1]
+        digest = content_hash(cand, max_bytes)
+        if digest is not None:
+            self.hashes_new[cand.rel] = (sig, digest, self.started_ns)
+        return digest
+
+    def load_hashes(self) -> None:
+        stored = _load(self.directory / STAT_FILE, self.key, self.scope, self.checks)
+        if isinstance(stored, dict):
+            self.hashes_old = stored
+
+    def save_hashes(self, keep_unvisited: bool) -> None:
+        hashes = {**self.hashes_old, **self.hashes_new} if keep_unvisited else self.hashes_new
+        if hashes != self.hashes_old:
+            _write(self.directory, STAT_FILE, _sealed(self.key, self.scope, _dumps(hashes)))
 
     def load_entries(self) -> None:
         stored = _load(self.directory / CACHE_FILE, self.key, self.scope, self.checks)
@@ -359,7 +396,9 @@ def cached_scan(
         for out in scan_each(files, plan, facts, max_bytes, progress):
             add(total, out)
         return total
-    digests = [content_hash(cand, max_bytes) for cand in files]
+    cache.load_hashes()
+    digests = [cache.digest(cand, max_bytes) for cand in files]
+    cache.save_hashes(keep_unvisited=partial)
     cache.tree_key = _tree_key(files, digests, partial)
     stored = cache.tree() if cache.tree_key is not None else None
     if stored is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,39 @@ def test_parallel_scan_is_the_serial_scan(project: Path, catalog: Catalog, monke
     monkeypatch.setattr(parallel.multiprocessing, "get_context", spy)
     assert _picture(_scan(project, catalog)) == _picture(serial)
     assert pools, "the scan ran in worker processes"
+
+
+def test_same_size_and_mtime_still_a_change(project: Path, catalog: Catalog, scanned: list[str]) -> None:
+    """Hashes are reused on an unchanged stat only; a rewrite keeping size and mtime still changes ctime."""
+    _scan(project, catalog)
+    target = next(p for p in sorted(project.rglob("*.py")) if "create(" in p.read_text())
+    before = target.stat()
+    text = target.read_text()
+    target.write_text(text.replace("create(", "cre8te(", 1))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    scanned.clear()
+    _scan(project, catalog)
+    assert scanned == [target.relative_to(project).as_posix()]
+
+
+def test_a_file_hashed_right_after_a_write_is_hashed_again(
+    project: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's racy-clean rule: a stat taken within RACY_NS of the write is not trusted next time."""
+    _scan(project, catalog)  # every file was written just now: none of its hashes may be reused
+    reads: list[str] = []
+    real = cache.content_hash
+
+    def counting(cand: Any, max_bytes: int) -> Any:
+        reads.append(cand.rel)
+        return real(cand, max_bytes)
+
+    monkeypatch.setattr(cache, "content_hash", counting)
+    _scan(project, catalog)
+    assert reads, "fresh files are read and hashed again"
+    reads.clear()
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))  # as if every file had been hashed long after its write
+    _scan(project, catalog)
+    _scan(project, catalog)
+    assert reads == [], "old, unchanged files are not read again"
