@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
-from assess.catalog import Catalog, load_catalog
-from assess.demo import unpack_demo
+from assess.catalog import Catalog
 from assess.tui.app import AssessApp, Scanner
 from assess.tui.session import Session
 
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="session")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo project with its generated keys; tests write answers and reports elsewhere."""
-    with unpack_demo(tmp_path_factory.mktemp("demo")) as root:
-        yield root
+# `catalog` and `demo_root` (the demo unpacked with generated keys) come from tests/conftest.py
 
 
 @pytest.fixture(scope="session")
