@@ -301,6 +301,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from assess.demo import DEMO_NAME, default_outputs, unpack_demo
 
+    if not any(getattr(args, n) for n in OUTPUTS) and _interactive():
+        # in a terminal the demo is the questionnaire; the folder is kept so the reports it writes stay
+        from assess.tui.app import run_tui
+
+        with unpack_demo(Path(args.workdir or default_outputs()["html"].parent)) as root:
+            code: int = run_tui([str(root)])
+            return code
     if not any(getattr(args, n) for n in OUTPUTS):
         for name, path in default_outputs().items():
             setattr(args, name, str(path))
@@ -341,14 +348,18 @@ def _default_args(argv: list[str]) -> list[str]:
     """`assess [PATH]`: the questionnaire in a terminal, otherwise the same as `assess scan`."""
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
         return argv
-    if sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("ASSESS_NO_TUI") != "1":
-        try:
-            from assess.tui import app as _tui  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            return ["tui", *argv]
-    return ["scan", *argv]
+    return ["tui", *argv] if _interactive() else ["scan", *argv]
+
+
+def _interactive() -> bool:
+    """A person at a terminal (and not ASSESS_NO_TUI=1): the questionnaire rather than a plain scan."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("ASSESS_NO_TUI") == "1":
+        return False
+    try:
+        from assess.tui import app as _tui  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def run(argv: Sequence[str] | None = None) -> int:

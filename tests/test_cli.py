@@ -259,3 +259,23 @@ def test_stdout_pdf_is_binary_clean(demo_root: Path, monkeypatch: pytest.MonkeyP
     assert proc.returncode == 0
     assert proc.stdout.startswith(b"%PDF")
     assert PdfReader(io.BytesIO(proc.stdout)).pages
+
+
+def test_demo_in_a_terminal_opens_the_questionnaire(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import assess.tui.app
+
+    seen: list[list[str]] = []
+
+    def fake_tui(argv: list[str]) -> int:
+        seen.append(argv)
+        assert (Path(argv[0]) / ".assess" / "answers.yaml").exists()
+        return 0
+
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(assess.tui.app, "run_tui", fake_tui)
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(["demo"], capsys)
+    assert code == 0 and seen == [[str(Path("assess-demo") / "quillmate")]]
+    assert (tmp_path / "assess-demo" / "quillmate").is_dir(), "kept so the reports written there stay"
