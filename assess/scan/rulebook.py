@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assess.errors import InputError
 from assess.models import Check
+from assess.scan.asciiregex import ascii_rules
 from assess.yamlio import load_model
 
 SHARED_UTILS = Path("_shared") / "utils.yaml"
@@ -112,7 +113,7 @@ class Rulebook:
             base = check.rules.get(lang) or check.rules.get(FAMILY[lang]) or check.rule
             if not base or "rule" not in base:
                 raise InputError(f"an ast-grep check needs 'rule' (or 'rules.{FAMILY[lang]}') with a 'rule' key", path)
-            rules[lang] = self.with_utils(base, FAMILY[lang])
+            rules[lang] = ascii_rules(self.with_utils(base, FAMILY[lang]))
             compile_rule(rules[lang], lang, path)
         return check.model_copy(update={"rules": rules})
 
@@ -178,7 +179,7 @@ def _load_fact(path: Path, utils: Rulebook) -> FactRule:
     for family, langs in (("python", ("python",)), ("javascript", ("javascript", "typescript", "tsx"))):
         variants = []
         for variant in fact.variants(family):
-            config = utils.with_utils(variant.rule, family)
+            config = ascii_rules(utils.with_utils(variant.rule, family))
             for lang in langs:
                 compile_rule(_fill_names(config, "x"), lang, path, f" (variant '{variant.label}')")
             variants.append(variant.model_copy(update={"rule": config}))
