@@ -18,9 +18,10 @@ from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact, FactPlan, collect_text_facts, collect_tree_facts, plan_facts
 from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
+from assess.scan.lexicon import Lexicon
 from assess.scan.redact import redact, redact_text, secret_hash
 from assess.scan.roles import BACKEND, file_role, scope_applies
-from assess.scan.rulegate import GATE
+from assess.scan.rulegate import GATE, literals
 from assess.scan.secrets import KeyScanner
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
@@ -74,6 +75,8 @@ class ScanPlan:
     # engine "project" checks, judged after the walk, and the fact rules collected for them on each parse
     project_checks: list[Check] = field(default_factory=list)
     fact_plan: FactPlan = field(default_factory=FactPlan)
+    # every literal tested on a file's bytes (check and fact keywords, rule-gate literals): one pass per file
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     @classmethod
     def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None) -> ScanPlan:
@@ -97,7 +100,17 @@ class ScanPlan:
             for lang in check.languages:
                 by_language.setdefault(lang, []).append((check, keywords))
         patterns = [p for c in catalog.checks.values() for p in c.patterns]
-        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, plan_facts(catalog.facts, project))
+        fact_plan = plan_facts(catalog.facts, project)
+        words = fact_plan.keywords()
+        for language, entries in by_language.items():
+            for check, keywords in entries:
+                words.update(keywords)
+                rule = check.rule_for(language)
+                words.update(literals(GATE.formula(rule)) if rule is not None else ())
+        for variants in fact_plan.tree.values():
+            words.update(w for v in variants for w in literals(GATE.formula(v.config)))
+        lexicon = Lexicon.of(words)
+        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, fact_plan, lexicon)
 
 
 def decode(data: bytes) -> str | None:
@@ -200,10 +213,11 @@ def scan_text(
     matcher = _FileMatcher(rel, text, role)
     regions = script_regions(rel, text) if kind == "source" else None
     if kind == "source":
+        words = plan.lexicon.find(data)
         for lang, spans, code_role in _code_parts(rel, regions, role):
-            _match_structural(matcher, plan, data, lang, code_role, text, spans, facts_out)
+            _match_structural(matcher, plan, words, lang, code_role, text, spans, facts_out)
         if facts_out is not None and plan.fact_plan.text:
-            collect_text_facts(rel, role, text, data, plan.fact_plan, facts_out)
+            collect_text_facts(rel, role, text, words, plan.fact_plan, facts_out)
     if plan.key_routes:
         server = tuple(r for r in regions or () if r.server)
         place = KeyPlace(rel, role, kind, tracked, server, public_prefixes(facts.frameworks))
@@ -227,25 +241,25 @@ def _code_parts(
 def _match_structural(
     matcher: _FileMatcher,
     plan: ScanPlan,
-    data: bytes,
+    words: frozenset[bytes],
     lang: str,
     role: str,
     text: str,
     spans: list[tuple[int, int]] | None,
     facts_out: list[Fact] | None = None,
 ) -> None:
+    """`words`: the file's words from the plan's lexicon (keywords and rule-gate literals)."""
     checks = [
         check
         for check, keywords in plan.by_language.get(lang, ())
-        if scope_applies(check.scope, role) and any(k in data for k in keywords)
+        if scope_applies(check.scope, role) and not words.isdisjoint(keywords)
     ]
-    anchors = plan.fact_plan.tree_variants(lang, data) if facts_out is not None else []
+    anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
     if not checks and not anchors:
         return
     # the parse happens as before (piggyback facts depend on it); rules that cannot match are not run
-    memo: dict[bytes, bool] = {}
-    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), data, memo)]
-    anchors = [v for v in anchors if GATE.may_match(v.config, data, memo)]
+    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), words)]
+    anchors = [v for v in anchors if GATE.may_match(v.config, words)]
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
@@ -254,7 +268,7 @@ def _match_structural(
             start = node.range().start
             matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
-        collect_tree_facts(root, matcher.rel, lang, role, code, data, plan.fact_plan, anchors, facts_out)
+        collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
 
 
 def _report_keys(

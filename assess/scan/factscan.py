@@ -62,32 +62,6 @@ class _TextVariant:
     regex: re.Pattern[str]
 
 
-class _Present:
-    """The plan's keywords found in one file. Each distinct keyword is searched once per file (the same words
-    recur across fact rules), and a keyword that contains a shorter one is searched only when the shorter one
-    was found: `ChatOpenAI` is not looked for in a file without `OpenAI`."""
-
-    def __init__(self, words: Iterable[bytes]) -> None:
-        ordered = sorted(set(words), key=lambda w: (len(w), w))
-        self.words = tuple(ordered)
-        # each word's shortest keyword inside it (None: a root, always searched)
-        self.parent: dict[bytes, bytes | None] = {}
-        for i, word in enumerate(ordered):
-            self.parent[word] = next((w for w in ordered[:i] if w in word), None)
-        self._data: bytes | None = None
-        self._found: frozenset[bytes] = frozenset()
-
-    def __call__(self, data: bytes) -> frozenset[bytes]:
-        if data is not self._data:  # one entry: the hot loop asks about one file at a time
-            found: set[bytes] = set()
-            for word in self.words:  # shortest first, so a parent is decided before its children
-                parent = self.parent[word]
-                if (parent is None or parent in found) and word in data:
-                    found.add(word)
-            self._data, self._found = data, frozenset(found)
-        return self._found
-
-
 @dataclass(frozen=True)
 class FactPlan:
     """Fact rules arranged for the hot loop, per ast-grep family."""
@@ -96,8 +70,7 @@ class FactPlan:
     piggyback: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # only when parsed anyway
     dynamic: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
     text: tuple[_TextVariant, ...] = ()
-    present: _Present = field(default_factory=lambda: _Present(()))
-    text_present: _Present = field(default_factory=lambda: _Present(()))
+    text_paths: re.Pattern[str] | None = None
 
     @classmethod
     def build(cls, rules: Iterable[FactRule]) -> FactPlan:
@@ -105,6 +78,7 @@ class FactPlan:
         piggyback: dict[str, list[_TreeVariant]] = {}
         dynamic: dict[str, list[_TreeVariant]] = {}
         text: list[_TextVariant] = []
+        globs: list[str] = []  # every text variant's paths: most files match none, and skip them all at once
         for rule in rules:
             for family in ("python", "javascript"):
                 for variant in rule.variants(family):
@@ -113,28 +87,33 @@ class FactPlan:
                     target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
                     target.setdefault(family, []).append(entry)
             for tv in rule.text:
+                globs.extend(tv.paths)
                 words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
                 text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, re.compile(tv.regex, re.M)))
-        every = [w for group in (*tree.values(), *piggyback.values()) for v in group for w in v.keywords]
         return cls(
             {k: tuple(v) for k, v in tree.items()},
             {k: tuple(v) for k, v in piggyback.items()},
             {k: tuple(v) for k, v in dynamic.items()},
             tuple(text),
-            _Present(every),
-            _Present(w for v in text for w in v.keywords),
+            path_pattern(globs),
         )
 
-    def _wanted(self, variants: Iterable[_TreeVariant], data: bytes) -> list[_TreeVariant]:
-        found = self.present(data)
-        return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
+    def keywords(self) -> set[bytes]:
+        """Every keyword the plan tests on a file's bytes (for the scan plan's lexicon)."""
+        tree = {w for group in (*self.tree.values(), *self.piggyback.values()) for v in group for w in v.keywords}
+        return tree | {w for v in self.text for w in v.keywords}
 
-    def tree_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
-        """The anchor variants whose keywords occur in the file: non-empty means the file is worth a parse."""
-        return self._wanted(self.tree.get(FAMILY.get(lang, ""), ()), data)
+    def tree_variants(self, lang: str, found: frozenset[bytes]) -> list[_TreeVariant]:
+        """The anchor variants whose keywords occur in the file (`found`: its words from the plan's lexicon):
+        non-empty means the file is worth a parse."""
+        return _wanted(self.tree.get(FAMILY.get(lang, ""), ()), found)
 
-    def extra_variants(self, lang: str, data: bytes) -> list[_TreeVariant]:
-        return self._wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), data)
+    def extra_variants(self, lang: str, found: frozenset[bytes]) -> list[_TreeVariant]:
+        return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
+
+
+def _wanted(variants: Iterable[_TreeVariant], found: frozenset[bytes]) -> list[_TreeVariant]:
+    return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
 
 def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> FactPlan:
@@ -211,14 +190,15 @@ def collect_tree_facts(
     lang: str,
     role: str,
     text: str,
-    data: bytes,
+    words: frozenset[bytes],
     plan: FactPlan,
     anchors: list[_TreeVariant],
     out: list[Fact],
 ) -> None:
-    """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both."""
+    """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both.
+    `words`: the file's words from the plan's lexicon."""
     found: list[Fact] = []
-    wanted = [v for v in (*anchors, *plan.extra_variants(lang, data)) if path_matches(rel, v.paths)]
+    wanted = [v for v in (*anchors, *plan.extra_variants(lang, words)) if path_matches(rel, v.paths)]
     _run(root, wanted, rel, role, text, found)
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
         names = _names(found, variant.fact.names_from)
@@ -228,9 +208,12 @@ def collect_tree_facts(
     out.extend(found)
 
 
-def collect_text_facts(rel: str, role: str, text: str, data: bytes, plan: FactPlan, out: list[Fact]) -> None:
+def collect_text_facts(
+    rel: str, role: str, text: str, found: frozenset[bytes], plan: FactPlan, out: list[Fact]
+) -> None:
     """Regex facts on files whose name matches a text variant (infrastructure code, configs)."""
-    found = plan.text_present(data)
+    if plan.text_paths is None or not path_matches(rel, plan.text_paths):
+        return
     for variant in plan.text:
         if not path_matches(rel, variant.paths):
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_c  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 import re._parser as sre_p  # type: ignore[import-not-found]
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeAlias
 
 # A formula: None (no requirement), a literal, or ("&" | "|", parts)
@@ -158,18 +158,25 @@ def rule_formula(config: Mapping[str, Any]) -> Formula:
     return _Deriver(utils if isinstance(utils, Mapping) else {}).rule(config.get("rule"))
 
 
-def holds(formula: Formula, data: bytes, memo: dict[bytes, bool]) -> bool:
+def holds(formula: Formula, found: Collection[bytes]) -> bool:
+    """Whether the formula holds for a file whose literals (of those the formula names) are `found`."""
     if formula is None:
         return True
     if isinstance(formula, bytes):
-        found = memo.get(formula)
-        if found is None:
-            found = memo[formula] = formula in data
-        return found
+        return formula in found
     op, parts = formula
     if op == "&":
-        return all(holds(p, data, memo) for p in parts)
-    return any(holds(p, data, memo) for p in parts)
+        return all(holds(p, found) for p in parts)
+    return any(holds(p, found) for p in parts)
+
+
+def literals(formula: Formula) -> set[bytes]:
+    """Every literal a formula tests: the words the plan's lexicon must look for."""
+    if formula is None:
+        return set()
+    if isinstance(formula, bytes):
+        return {formula}
+    return {word for part in formula[1] for word in literals(part)}
 
 
 class RuleGate:
@@ -186,8 +193,9 @@ class RuleGate:
             self._formulas[id(config)] = entry
         return entry[1]
 
-    def may_match(self, config: Mapping[str, Any] | None, data: bytes, memo: dict[bytes, bool]) -> bool:
-        return config is None or holds(self.formula(config), data, memo)
+    def may_match(self, config: Mapping[str, Any] | None, found: Collection[bytes]) -> bool:
+        """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
+        return config is None or holds(self.formula(config), found)
 
 
 GATE = RuleGate()

@@ -12,7 +12,8 @@ from assess.scan import rulegate
 from assess.scan.discover import discover_files
 from assess.scan.engine import ScanPlan, scan_files
 from assess.scan.facts import gather_facts
-from assess.scan.rulegate import holds, pattern_formula, regex_formula, rule_formula
+from assess.scan.lexicon import Lexicon
+from assess.scan.rulegate import holds, literals, pattern_formula, regex_formula, rule_formula
 from tests.conftest import REPO, copy_materialized
 
 
@@ -55,11 +56,16 @@ def test_rule_formula_combines_fields_relations_and_utils() -> None:
         "utils": {"openai": {"inside": {"stopBy": "end", "regex": "OpenAI"}}},
     }
     formula = rule_formula(config)
-    assert holds(formula, b"x = OpenAI(); x.create()", {})
-    assert not holds(formula, b"x.create()", {})  # neither OpenAI nor anthropic
-    assert not holds(formula, b"OpenAI anthropic", {})  # no create
+    lexicon = Lexicon.of(literals(formula))
+
+    def gate(data: bytes) -> bool:
+        return holds(formula, lexicon.find(data))
+
+    assert gate(b"x = OpenAI(); x.create()")
+    assert not gate(b"x.create()")  # neither OpenAI nor anthropic
+    assert not gate(b"OpenAI anthropic")  # no create
     # `not` never requires anything
-    assert holds(formula, b"OpenAI x.create max_tokens", {})
+    assert gate(b"OpenAI x.create max_tokens")
 
 
 def _scan(root: Path, catalog: Catalog) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -78,9 +84,9 @@ def test_the_gate_changes_nothing_on_every_fixture(
     skipped = 0
     real = rulegate.GATE.may_match
 
-    def count(config: object, data: bytes, memo: dict[bytes, bool]) -> bool:
+    def count(config: object, found: frozenset[bytes]) -> bool:
         nonlocal skipped
-        skipped += not real(config, data, memo)  # type: ignore[arg-type]
+        skipped += not real(config, found)  # type: ignore[arg-type]
         return True
 
     monkeypatch.setattr(rulegate.GATE, "may_match", count)

@@ -1,0 +1,39 @@
+"""Every literal the scan plan tests on a file's bytes, found in one pass.
+
+Check keywords, fact-rule keywords and the literals of the rule gate (rulegate.py) are several hundred
+words. Testing each with `word in data` walks the file once per word (about 2.3 s over the 12.5 MB
+benchmark corpus); one Aho-Corasick pass finds them all (about 0.13 s). Overlapping matches are kept, so
+the answer is exactly the set of words for which `word in data` holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: tuple[bytes, ...] = ()
+
+    @classmethod
+    def of(cls, words: Iterable[bytes]) -> Lexicon:
+        return cls(tuple(sorted({w for w in words if w})))
+
+    def __post_init__(self) -> None:
+        # not a dataclass field: the cache fingerprints the plan by its fields, and the words say it all
+        automaton = ahocorasick_rs.BytesAhoCorasick(list(self.words)) if self.words else None
+        object.__setattr__(self, "_automaton", automaton)
+
+    def __reduce__(self) -> tuple[type[Lexicon], tuple[tuple[bytes, ...]]]:
+        return (Lexicon, (self.words,))  # the automaton is rebuilt, never pickled
+
+    def find(self, data: bytes) -> frozenset[bytes]:
+        """The words that occur in `data`."""
+        automaton: ahocorasick_rs.BytesAhoCorasick | None = getattr(self, "_automaton")  # noqa: B009
+        if automaton is None:
+            return frozenset()
+        words = self.words
+        return frozenset(words[i] for i in {m[0] for m in automaton.find_matches_as_indexes(data, overlapping=True)})
