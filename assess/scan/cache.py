@@ -49,7 +49,7 @@ from assess.scan.facts import ProjectFacts
 from assess.scan.parallel import add, plan_checks, scan_each
 from assess.scan.secrets import KeyScanner
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries pickled one by one, in the worker that scanned the file
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
@@ -168,20 +168,34 @@ def content_hash(cand: Candidate, max_bytes: int) -> str | None:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _strings(obj: Any, depth: int = 0) -> Iterable[str]:
-    if isinstance(obj, str):
-        yield obj
+@functools.cache
+def _text_fields(cls: type) -> tuple[str, ...]:
+    # `check` is the catalog's own text, not the scanned file's
+    return tuple(spec.name for spec in dataclasses.fields(cls) if spec.name != "check")
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
+def _collect(obj: Any, texts: list[str], depth: int = 0) -> None:
+    """Every string inside one file's results (appends: a generator here cost seconds per scan)."""
+    kind = type(obj)
+    if kind is str:
+        texts.append(obj)
+    elif kind in _SCALARS:
+        return
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            yield from _strings(key, depth + 1)
-            yield from _strings(value, depth + 1)
+            _collect(key, texts, depth + 1)
+            _collect(value, texts, depth + 1)
     elif isinstance(obj, list | tuple | set | frozenset):
         for value in obj:
-            yield from _strings(value, depth + 1)
+            _collect(value, texts, depth + 1)
+    elif isinstance(obj, str):
+        texts.append(obj)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and depth < 6:
-        for spec in dataclasses.fields(obj):
-            if spec.name != "check":  # the catalog's own text, not the scanned file's
-                yield from _strings(getattr(obj, spec.name), depth + 1)
+        for name in _text_fields(type(obj)):
+            _collect(getattr(obj, name), texts, depth + 1)
 
 
 @functools.cache
@@ -196,14 +210,15 @@ def holds_secret(out: ScanOutput, keys: KeyScanner) -> bool:
     regex of each shape whose keyword occurs, on each string. Context filters are not applied, so a
     placeholder that merely looks like a key also keeps its file out of the cache: the safe side.
     """
-    texts = [text for spec in dataclasses.fields(ScanOutput) for text in _strings(getattr(out, spec.name))]
+    texts: list[str] = []
+    _collect(out, texts)
     if not texts:
         return False
     shapes = keys.candidates("\n".join(texts).encode("utf-8", "surrogatepass"))
     return any(_shape(p.regex).search(text) for p in shapes for text in texts)
 
 
-Entry = tuple[str, str, bool | None, ScanOutput]  # content hash, kind, tracked, results
+Entry = tuple[str, str, bool | None, bytes]  # content hash, kind, tracked, results pickled (by the worker)
 
 
 class _Pickler(pickle.Pickler):
@@ -333,12 +348,20 @@ class ScanCache:
         entry = self.old.get(rel)
         if entry is None or entry[0] != digest or entry[1] != cand.kind or entry[2] != cand.tracked:
             return None
+        try:
+            out = _Unpickler(entry[3], self.checks).load()
+        except Exception:  # signed by this machine, yet unreadable (another Python): scan the file
+            return None
+        if not isinstance(out, ScanOutput):
+            return None
         self.new[rel] = entry
-        return dataclasses.replace(entry[3])  # a fresh container: merging never touches the cached one
+        return out
 
-    def put(self, rel: str, digest: str, cand: Candidate, out: ScanOutput, keys: KeyScanner) -> None:
-        if not holds_secret(out, keys):
-            self.new[rel] = (digest, cand.kind, cand.tracked, dataclasses.replace(out))
+    def put(self, rel: str, digest: str, cand: Candidate, out: ScanOutput) -> None:
+        """Keep the entry the worker prepared (`prepare_entry`), if the file still hashes as it did before."""
+        prepared = getattr(out, _ENTRY, None)
+        if prepared is not None and prepared[0] == digest and prepared[1] is not None:
+            self.new[rel] = (digest, cand.kind, cand.tracked, prepared[1])
 
     def save(self, keep_unvisited: bool) -> None:
         """Write the entries of this scan (and, for a partial scan, the earlier ones it did not visit)."""
@@ -358,6 +381,16 @@ class ScanCache:
     def save_tree(self, output: ScanOutput, judged: Any) -> None:
         record = (self.tree_key, dataclasses.replace(output, facts=[]), judged)
         _write(self.directory, TREE_FILE, _sealed(self.key, self.scope, _dumps(record)))
+
+
+_ENTRY = "_assess_entry"  # attribute of a worker's ScanOutput: (content hash after the scan, pickled entry)
+
+
+def prepare_entry(keys: KeyScanner, max_bytes: int, cand: Candidate, out: ScanOutput) -> None:
+    """Run where the file was scanned: hash it again (a file that changed meanwhile is not cached under the
+    old hash), and pickle its results unless they hold text of a key shape (the cache never stores a key)."""
+    blob = None if holds_secret(out, keys) else _dumps(out)
+    setattr(out, _ENTRY, (content_hash(cand, max_bytes), blob))
 
 
 def _tree_key(files: Sequence[Candidate], digests: Sequence[str | None], partial: bool) -> str | None:
@@ -408,13 +441,13 @@ def cached_scan(
     cache.load_entries()
     hits = [cache.get(c.rel, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
     misses = [cand for cand, hit in zip(files, hits, strict=True) if hit is None]
-    computed = scan_each(misses, plan, facts, max_bytes, progress)
+    annotate = functools.partial(prepare_entry, plan.keys, max_bytes)
+    computed = scan_each(misses, plan, facts, max_bytes, progress, annotate)
     total = ScanOutput()
     for cand, digest, hit in zip(files, digests, hits, strict=True):
         out = hit if hit is not None else next(computed)
-        # hashed again after the scan: a file that changed meanwhile is not cached under the old hash
-        if hit is None and digest is not None and content_hash(cand, max_bytes) == digest:
-            cache.put(cand.rel, digest, cand, out, plan.keys)
+        if hit is None and digest is not None:
+            cache.put(cand.rel, digest, cand, out)
         add(total, out)
     cache.save(keep_unvisited=partial)
     setattr(total, _HANDLE, (cache, None))

@@ -26,7 +26,10 @@ MIN_FILES = 200  # below this a pool costs more than it saves
 BATCH_FILES = 48
 BATCH_BYTES = 512 * 1024
 
-_state: tuple[ScanPlan, ProjectFacts, int] | None = None  # set in the parent before the fork
+# Called in the worker on each file's output before it is sent back: work the parent would otherwise do
+# for every file (the cache prepares its entry there).
+Annotate = Callable[[Candidate, ScanOutput], None]
+_state: tuple[ScanPlan, ProjectFacts, int, Annotate | None] | None = None  # set in the parent before the fork
 
 
 def worker_count() -> int:
@@ -39,14 +42,19 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def _scan_one(plan: ScanPlan, facts: ProjectFacts, max_bytes: int, cand: Candidate) -> ScanOutput:
-    return scan_files([cand], plan, facts, max_bytes)
+def _scan_one(
+    plan: ScanPlan, facts: ProjectFacts, max_bytes: int, cand: Candidate, annotate: Annotate | None = None
+) -> ScanOutput:
+    out = scan_files([cand], plan, facts, max_bytes)
+    if annotate is not None:
+        annotate(cand, out)
+    return out
 
 
 def _scan_batch(batch: list[Candidate]) -> list[ScanOutput]:
     assert _state is not None, "worker started without a plan"
-    plan, facts, max_bytes = _state
-    outputs = [_scan_one(plan, facts, max_bytes, cand) for cand in batch]
+    plan, facts, max_bytes, annotate = _state
+    outputs = [_scan_one(plan, facts, max_bytes, cand, annotate) for cand in batch]
     for out in outputs:  # the parent puts its own Check objects back: pickling a check per finding is waste
         out.findings = [dataclasses.replace(f, check=f.check.id) for f in out.findings]  # type: ignore[arg-type]
     return outputs
@@ -88,8 +96,10 @@ def scan_each(
     facts: ProjectFacts,
     max_bytes: int,
     progress: Callable[[int, int], None] | None = None,
+    annotate: Annotate | None = None,
 ) -> Iterator[ScanOutput]:
-    """One `ScanOutput` per file, in file order; in worker processes when the scan is big enough."""
+    """One `ScanOutput` per file, in file order; in worker processes when the scan is big enough.
+    `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial)."""
     global _state
     workers = min(worker_count(), max(1, len(files) // BATCH_FILES))
     serial = workers < 2 or len(files) < MIN_FILES or threading.active_count() > 1
@@ -97,10 +107,10 @@ def scan_each(
         for index, cand in enumerate(files):
             if progress is not None and index % BATCH_FILES == 0:
                 progress(index, len(files))
-            yield _scan_one(plan, facts, max_bytes, cand)
+            yield _scan_one(plan, facts, max_bytes, cand, annotate)
         return
     checks = plan_checks(plan)
-    _state = (plan, facts, max_bytes)
+    _state = (plan, facts, max_bytes, annotate)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0

@@ -37,9 +37,9 @@ def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = parallel._scan_one
 
-    def counting(plan: Any, facts: Any, max_bytes: int, cand: Any) -> Any:
+    def counting(plan: Any, facts: Any, max_bytes: int, cand: Any, annotate: Any = None) -> Any:
         seen.append(cand.rel)
-        return real(plan, facts, max_bytes, cand)
+        return real(plan, facts, max_bytes, cand, annotate)
 
     monkeypatch.setattr(parallel, "_scan_one", counting)
     return seen
