@@ -6,11 +6,14 @@ directly or through calls into other project modules.
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
@@ -18,11 +21,13 @@ from assess.scan.languages import parsed_language
 
 JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _ALIAS_PREFIXES = ("@/", "~/", "#/", "src/", "app/", "lib/")
+_NONE: list[Fact] = []  # shared empty answer, never changed
+_IMPORTED_AS = {"default": "default", "namespace": "*"}  # import labels that say what is imported
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """What a name imported into a file refers to."""
+class Binding(NamedTuple):
+    """What a name imported into a file refers to. A named tuple: there is one per import, and tuples are
+    cheap to make and of no interest to the cyclic garbage collector."""
 
     module: str | None  # the project file it comes from; None for a package outside the project
     imported: str  # the name in that module; "default" or "*" (the module itself)
@@ -45,7 +50,109 @@ def strip_quotes(text: str | None) -> str:
     return text
 
 
+def _without_suffix(name: str) -> str:
+    """PurePosixPath(name).with_suffix("").name: `llm.py` -> `llm`; `.env` and `x.` keep theirs."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _python_target(rel: str, source: str, dots: int) -> PurePosixPath:
+    """The path a relative Python import names: `..services.llm` in `app/routers/chat.py` -> app/services/llm."""
+    base = PurePosixPath(rel).parent
+    for _ in range(dots - 1):
+        base = base.parent
+    return base.joinpath(*source[dots:].split(".")) if source[dots:] else base
+
+
+class _LineOrder:
+    """One file's facts of one kind arranged by first line, for ranges: bisect, then keep found order."""
+
+    __slots__ = ("facts", "order", "starts", "upright")
+
+    def __init__(self, facts: list[Fact]) -> None:
+        self.facts = facts
+        in_order = all(a.line <= b.line for a, b in pairwise(facts))
+        # positions in `facts` sorted by line; None when they already are (the usual case)
+        self.order = None if in_order else sorted(range(len(facts)), key=lambda i: facts[i].line)
+        self.starts = [f.line for f in facts] if self.order is None else [facts[i].line for i in self.order]
+        # a fact that ends before it starts would be inside ranges that end before it starts
+        self.upright = all(f.line <= f.end_line for f in facts)
+
+    def within(self, outer: Fact) -> list[Fact]:
+        """The facts `outer` contains, except `outer` itself, in found order."""
+        lo = bisect_left(self.starts, outer.line)
+        hi = bisect_right(self.starts, outer.end_line) if self.upright else len(self.starts)
+        end, facts = outer.end_line, self.facts
+        if self.order is None:
+            return [f for f in facts[lo:hi] if f.end_line <= end and f is not outer]
+        hits = sorted(i for i in self.order[lo:hi] if facts[i].end_line <= end and facts[i] is not outer)
+        return [facts[i] for i in hits]
+
+    def around(self, inner: Fact) -> list[Fact]:
+        """The facts that start on or before `inner` and end on or after it, in found order."""
+        hi = bisect_right(self.starts, inner.line)
+        end, facts = inner.end_line, self.facts
+        if self.order is None:
+            return [f for f in facts[:hi] if f.end_line >= end]
+        return [facts[i] for i in sorted(i for i in self.order[:hi] if facts[i].end_line >= end)]
+
+
+class _Named:
+    """One file's functions by their NAME, in found order."""
+
+    __slots__ = ("any_label", "defaults", "not_default")
+
+    def __init__(self, functions: list[Fact]) -> None:
+        self.defaults = [f for f in functions if f.label == "default"]
+        self.any_label: dict[str, list[Fact]] = defaultdict(list)
+        self.not_default: dict[str, list[Fact]] = defaultdict(list)
+        for fn in functions:
+            name = fn.values.get("NAME")
+            if name is None:
+                continue
+            self.any_label[name].append(fn)
+            if fn.label != "default":
+                self.not_default[name].append(fn)
+
+
+def _prefixes(path: str) -> list[str]:
+    """`a/b/c.py` -> [`a`, `a/b`, `a/b/c.py`]: the path cut at each slash, shortest first, then whole."""
+    found = []
+    cut = path.find("/")
+    while cut >= 0:
+        found.append(path[:cut])
+        cut = path.find("/", cut + 1)
+    found.append(path)
+    return found
+
+
+class _Nearest:
+    """The files answering to one dotted module name, arranged to pick the one nearest an importer: most
+    leading path parts shared, then the shortest path, then the first in file order."""
+
+    __slots__ = ("by_prefix", "shortest")
+
+    def __init__(self, candidates: list[str]) -> None:
+        self.shortest = min(candidates, key=len)  # min keeps the first of equal lengths
+        self.by_prefix: dict[str, str] = {}
+        for candidate in candidates:
+            for prefix in _prefixes(candidate):
+                best = self.by_prefix.get(prefix)
+                if best is None or len(candidate) < len(best):
+                    self.by_prefix[prefix] = candidate
+
+    def to(self, rel: str) -> str:
+        for prefix in reversed(_prefixes(rel)):
+            found = self.by_prefix.get(prefix)
+            if found is not None:
+                return found
+        return self.shortest
+
+
 class ProjectIndex:
+    """Every lookup the judges make is a dictionary hit or a bisect within one file, so judging grows
+    with the number of facts, not with its square. Results keep the order of the facts as found."""
+
     def __init__(self, facts: Iterable[Fact], project: ProjectFacts) -> None:
         self.project = project
         self.by_kind: dict[str, list[Fact]] = defaultdict(list)
@@ -55,19 +162,40 @@ class ProjectIndex:
             self._by_file[(fact.rel, fact.kind)].append(fact)
         self.files = sorted({rel for rel, _ in self._by_file})
         self._reaching: dict[str, dict[tuple[str, int], Reach]] = {}
+        self._by_line: dict[tuple[str, str], _LineOrder] = {}
+        self._named: dict[str, _Named] = {}
+        self._resolved_calls: dict[int, tuple[Fact, list[Fact]]] = {}
+        self._packages: dict[str, str] = {}
+        self._dependencies: dict[str, frozenset[str]] = {}
+        self._packages_with: dict[str, frozenset[str]] = {}
+        self._languages: dict[str, str] = {}
+        self._module_prefixes: dict[str, _Nearest] = {}
+        self._parts_of: dict[str, tuple[str, ...]] = {}
+        self._modules: dict[tuple[str, str], str | None] = {}
 
     # --- lookups ------------------------------------------------------------------------------
 
     def of(self, kind: str, rel: str | None = None) -> list[Fact]:
         return self._by_file.get((rel, kind), []) if rel is not None else self.by_kind.get(kind, [])
 
+    def _line_order(self, rel: str, kind: str) -> _LineOrder:
+        order = self._by_line.get((rel, kind))
+        if order is None:
+            order = self._by_line[(rel, kind)] = _LineOrder(self.of(kind, rel))
+        return order
+
     def inside(self, kind: str, outer: Fact) -> list[Fact]:
-        return [f for f in self.of(kind, outer.rel) if outer.contains(f) and f is not outer]
+        """Facts of `kind` within the lines of `outer` (not `outer` itself), in the order they were found."""
+        if (outer.rel, kind) not in self._by_file:
+            return []
+        return self._line_order(outer.rel, kind).within(outer)
 
     def enclosing_function(self, fact: Fact) -> Fact | None:
         """The innermost function around `fact` (None at module level)."""
         best: Fact | None = None
-        for fn in self.of("function", fact.rel):
+        if (fact.rel, "function") not in self._by_file:
+            return None
+        for fn in self._line_order(fact.rel, "function").around(fact):
             if fn.contains(fact) and fn is not fact and (best is None or best.contains(fn)):
                 best = fn
         return best
@@ -75,28 +203,63 @@ class ProjectIndex:
     # --- packages and dependencies ------------------------------------------------------------
 
     @cached_property
-    def _manifest_dirs(self) -> list[str]:
-        dirs = {posixpath.dirname(rel) for rel in self.project.dependencies}
-        return sorted(dirs, key=len, reverse=True)
+    def _manifest_dirs(self) -> set[str]:
+        return {posixpath.dirname(rel) for rel in self.project.dependencies}
+
+    @cached_property
+    def _dependencies_by_dir(self) -> dict[str, set[str]]:
+        table: dict[str, set[str]] = defaultdict(set)
+        for manifest, deps in self.project.dependencies.items():
+            table[posixpath.dirname(manifest)] |= deps
+        return table
 
     def package_of(self, rel: str) -> str:
         """The folder of the nearest manifest above `rel` ("" for the root or no manifest)."""
-        for folder in self._manifest_dirs:
-            if not folder or rel.startswith(folder + "/"):
-                return folder
-        return ""
+        found = self._packages.get(rel)
+        if found is None:
+            found = self._packages[rel] = next(
+                (folder for folder in reversed(_prefixes(rel)[:-1]) if folder and folder in self._manifest_dirs), ""
+            )
+        return found
 
     def dependencies_of(self, rel: str) -> set[str]:
         """Dependency names declared by every manifest on the way from `rel` up to the root."""
-        names: set[str] = set()
-        for manifest, deps in self.project.dependencies.items():
-            folder = posixpath.dirname(manifest)
-            if not folder or rel.startswith(folder + "/"):
-                names |= deps
-        return names
+        found = self._dependencies.get(rel)
+        if found is None:
+            table = self._dependencies_by_dir
+            folders = ["", *(folder for folder in _prefixes(rel)[:-1] if folder)]
+            found = self._dependencies[rel] = frozenset().union(*(table.get(folder, ()) for folder in folders))
+        return set(found)
 
     def same_package(self, a: str, b: str) -> bool:
         return self.package_of(a) == self.package_of(b)
+
+    def packages_with(self, kind: str) -> frozenset[str]:
+        """The packages (see package_of) that hold at least one fact of `kind`."""
+        found = self._packages_with.get(kind)
+        if found is None:
+            found = self._packages_with[kind] = frozenset(self.package_of(f.rel) for f in self.of(kind))
+        return found
+
+    def language(self, rel: str) -> str:
+        """parsed_language(rel), asked once per file name: the suffix is all it reads."""
+        found = self._languages.get(rel)
+        if found is None:
+            name = rel[rel.rfind("/") + 1 :]
+            key = name if name and name != "." else rel
+            found = self._languages.get(key)
+            if found is None:
+                found = self._languages[key] = parsed_language(key)
+            self._languages[rel] = found
+        return found
+
+    def _parts(self, rel: str) -> tuple[str, ...]:
+        """PurePosixPath(rel).parts, by splitting when the path needs no cleaning (the usual case)."""
+        found = self._parts_of.get(rel)
+        if found is None:
+            split = tuple(rel.split("/"))
+            found = self._parts_of[rel] = split if all(p and p != "." for p in split) else PurePosixPath(rel).parts
+        return found
 
     # --- imports ------------------------------------------------------------------------------
 
@@ -105,45 +268,50 @@ class ProjectIndex:
         """Dotted-name suffixes -> files: `app/services/llm.py` answers to llm, services.llm, app.services.llm."""
         table: dict[str, list[str]] = defaultdict(list)
         for rel in self.files:
-            if parsed_language(rel) != "python":
+            if self.language(rel) != "python":
                 continue
-            parts = list(PurePosixPath(rel).with_suffix("").parts)
+            parts = [*self._parts(rel)]
+            if parts:
+                parts[-1] = _without_suffix(parts[-1])
             if parts and parts[-1] == "__init__":
                 parts = parts[:-1]
             for start in range(len(parts)):
                 table[".".join(parts[start:])].append(rel)
         return table
 
-    def _closest(self, rel: str, candidates: list[str]) -> str | None:
-        if not candidates:
-            return None
-        here = rel.split("/")
-
-        def shared(other: str) -> int:
-            there = other.split("/")
-            n = 0
-            while n < min(len(here), len(there)) and here[n] == there[n]:
-                n += 1
-            return n
-
-        return max(candidates, key=lambda c: (shared(c), -len(c)))
+    def _closest(self, rel: str, module: str) -> str | None:
+        """The file answering to `module` nearest to `rel` (see _Nearest), or None."""
+        nearest = self._module_prefixes.get(module)
+        if nearest is None:
+            candidates = self._python_modules.get(module)
+            if not candidates:
+                return None
+            if len(candidates) == 1:
+                return candidates[0]
+            nearest = self._module_prefixes[module] = _Nearest(candidates)
+        return nearest.to(rel)
 
     def resolve_module(self, rel: str, source: str) -> str | None:
         """The project file an import of `source` in `rel` refers to, or None (a package outside the project)."""
-        if parsed_language(rel) == "python":
-            return self._resolve_python(rel, source)
-        return self._resolve_js(rel, source)
+        key = (rel, source)  # a file that imports several names from one module asks once per name
+        if key in self._modules:
+            return self._modules[key]
+        found = self._resolve_python(rel, source) if self.language(rel) == "python" else self._resolve_js(rel, source)
+        self._modules[key] = found
+        return found
 
     def _resolve_python(self, rel: str, source: str) -> str | None:
         if not source.startswith("."):
-            return self._closest(rel, self._python_modules.get(source, []))
+            return self._closest(rel, source)
         dots = len(source) - len(source.lstrip("."))
-        base = PurePosixPath(rel).parent
-        for _ in range(dots - 1):
-            base = base.parent
-        target = base.joinpath(*source[dots:].split(".")) if source[dots:] else base
-        stem = "" if str(target) == "." else f"{target}/"
-        for candidate in (f"{target!s}.py", f"{stem}__init__.py"):
+        folder = self._parts(rel)[:-1]
+        if "/" in source or (folder and folder[0] == "/"):
+            target = str(_python_target(rel, source, dots))
+        else:  # the same as _python_target, on strings
+            base = folder[: max(0, len(folder) - (dots - 1))]
+            target = "/".join((*base, *(part for part in source[dots:].split(".") if part))) or "."
+        stem = "" if target == "." else f"{target}/"
+        for candidate in (f"{target}.py", f"{stem}__init__.py"):
             if candidate in self._file_set:
                 return candidate
         return None
@@ -152,29 +320,32 @@ class ProjectIndex:
     def _file_set(self) -> set[str]:
         return set(self.files)
 
-    def _js_candidates(self, target: str) -> list[str]:
+    def _js_file(self, target: str) -> str | None:
+        """The project file an extensionless or .js import of `target` names, trying TS sources and index files."""
         target = posixpath.normpath(target)
         stem, ext = posixpath.splitext(target)
-        options = [target] if ext in JS_SUFFIXES else []
+        if ext in JS_SUFFIXES and target in self._file_set:
+            return target
         bases = [stem] if ext in (".js", ".jsx", ".mjs", ".cjs") else []  # TS imports name the .js output
         bases.append(target)
         for base in bases:
-            options += [base + s for s in JS_SUFFIXES] + [f"{base}/index{s}" for s in JS_SUFFIXES]
-        return [o for o in options if o in self._file_set]
+            for option in (*(base + s for s in JS_SUFFIXES), *(f"{base}/index{s}" for s in JS_SUFFIXES)):
+                if option in self._file_set:
+                    return option
+        return None
 
     def _resolve_js(self, rel: str, source: str) -> str | None:
         folder = posixpath.dirname(rel)
         if source.startswith("."):
-            found = self._js_candidates(posixpath.join(folder, source))
-            return found[0] if found else None
+            return self._js_file(posixpath.join(folder, source))
         if source.startswith(_ALIAS_PREFIXES):
             # tsconfig path aliases: "@/lib/llm" is usually <package>/src/lib/llm or <package>/lib/llm
             package = self.package_of(rel)
             tail = source.split("/", 1)[1] if source.startswith(("@/", "~/", "#/")) else source
             for base in (f"{package}/src", package, f"{package}/app") if package else ("src", "", "app"):
-                found = self._js_candidates(posixpath.join(base, tail) if base else tail)
+                found = self._js_file(posixpath.join(base, tail) if base else tail)
                 if found:
-                    return found[0]
+                    return found
         return None
 
     def bindings(self, rel: str) -> dict[str, Binding]:
@@ -198,7 +369,7 @@ class ProjectIndex:
                 if sub is not None:
                     table[fact.rel][local] = Binding(sub, "*")
                     continue
-            imported = {"default": "default", "namespace": "*"}.get(fact.label, fact.values.get("IMPORTED", local))
+            imported = _IMPORTED_AS.get(fact.label) or fact.values.get("IMPORTED", local)
             if fact.label == "require" and fact.values.get("IMPORTED") is None and "{" not in fact.snippet:
                 imported = "*"
             table[fact.rel][local] = Binding(self.resolve_module(fact.rel, source), imported)
@@ -211,32 +382,59 @@ class ProjectIndex:
     # --- functions and calls ------------------------------------------------------------------
 
     def functions_named(self, rel: str, name: str) -> list[Fact]:
+        return list(self._functions_named(rel, name))
+
+    def _functions_named(self, rel: str, name: str) -> list[Fact]:
+        """functions_named, without a copy: the list may be the index's own, not to be changed."""
+        named = self._named.get(rel)
+        if named is None:
+            named = self._named[rel] = _Named(self.of("function", rel))
         if name == "default":
-            defaults = [f for f in self.of("function", rel) if f.label == "default"]
-            named = [f.values["NAME"] for f in defaults if "NAME" in f.values]
-            return defaults + [f for n in named for f in self.of("function", rel) if f.values.get("NAME") == n]
-        return [f for f in self.of("function", rel) if f.values.get("NAME") == name and f.label != "default"]
+            found = list(named.defaults)
+            for other in [f.values["NAME"] for f in named.defaults if "NAME" in f.values]:
+                found += named.any_label.get(other, ())
+            return found
+        return named.not_default.get(name, _NONE)
 
     def resolve_call(self, call: Fact) -> list[Fact]:
         """The project functions a call fact may run."""
+        return list(self._callees_of(call))
+
+    def _callees_of(self, call: Fact) -> list[Fact]:
+        """resolve_call, worked out once per call; the list is shared, not to be changed."""
+        known = self._resolved_calls.get(id(call))
+        if known is None or known[0] is not call:
+            known = self._resolved_calls[id(call)] = (call, self._resolve_call(call))
+        return known[1]
+
+    def _resolve_call(self, call: Fact) -> list[Fact]:
         name = call.values.get("NAME", "")
         obj = call.values.get("OBJ")
         rel = call.rel
         if obj is None:
-            local = self.functions_named(rel, name)
+            local = self._functions_named(rel, name)
             if local:
                 return local
             binding = self.bindings(rel).get(name)
             if binding and binding.module:
-                return self.functions_named(binding.module, binding.imported)
+                return self._functions_named(binding.module, binding.imported)
             return []
         if call.label == "member":  # this.service.run() / self.service.run(): a method of an imported class
-            found = [fn for b in self.bindings(rel).values() if b.module for fn in self.functions_named(b.module, name)]
-            return found or self.functions_named(rel, name)
+            modules = [b.module for b in self.bindings(rel).values() if b.module]
+            found = [fn for module in modules for fn in self._functions_named(module, name)]
+            return found or self._functions_named(rel, name)
         binding = self.bindings(rel).get(obj)
         if binding and binding.module:
-            return self.functions_named(binding.module, name)
+            return self._functions_named(binding.module, name)
         return []
+
+    @cached_property
+    def _callees(self) -> dict[tuple[str, int], list[Fact]]:
+        """Function (file, line) -> every function its calls may run, in call order."""
+        return {
+            (fn.rel, fn.line): [t for call in self.inside("call", fn) for t in self._callees_of(call)]
+            for fn in self.of("function")
+        }
 
     def reaching(self, kind: str) -> dict[tuple[str, int], Reach]:
         """Every function that reaches a fact of `kind`, keyed by (file, line), with how it gets there."""
@@ -248,19 +446,20 @@ class ProjectIndex:
             direct = self.inside(kind, fn)
             if direct:
                 reached[(fn.rel, fn.line)] = Reach(direct[0])
-        calls_of = {(fn.rel, fn.line): self.inside("call", fn) for fn in functions}
+        callees = self._callees
+        pending = [fn for fn in functions if callees[(fn.rel, fn.line)]]
         changed = True
         while changed:  # a fixpoint over the call graph; each round adds at least one function or stops
             changed = False
-            for fn in functions:
+            pending = [fn for fn in pending if (fn.rel, fn.line) not in reached]
+            for fn in pending:
                 key = (fn.rel, fn.line)
                 if key in reached:
                     continue
-                for call in calls_of[key]:
-                    hit = next((t for t in self.resolve_call(call) if (t.rel, t.line) in reached), None)
-                    if hit is not None:
-                        inner = reached[(hit.rel, hit.line)]
-                        step = f"{hit.values.get('NAME', 'default')}() in {hit.rel}"
+                for target in callees[key]:
+                    inner = reached.get((target.rel, target.line))
+                    if inner is not None:
+                        step = f"{target.values.get('NAME', 'default')}() in {target.rel}"
                         reached[key] = Reach(inner.target, (step, *inner.via))
                         changed = True
                         break
@@ -274,7 +473,7 @@ class ProjectIndex:
             return Reach(direct[0])
         reached = self.reaching(kind)
         for call in self.inside("call", outer):
-            for target in self.resolve_call(call):
+            for target in self._callees_of(call):
                 hit = reached.get((target.rel, target.line))
                 if hit is not None:
                     step = f"{target.values.get('NAME', 'default')}() in {target.rel}"
