@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from assess.scan.callsites import CallSite, call_sites
 from assess.scan.factscan import Fact
 from assess.scan.project_index import ProjectIndex
+
+T = TypeVar("T")
 
 
 class NoParams(BaseModel):
@@ -42,6 +44,13 @@ class Context:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        """What `build` returns, built once per project: work several checks of one judge have in common."""
+        if key not in self._shared:
+            self._shared[key] = build()
+        return cast(T, self._shared[key])
 
     @cached_property
     def sites(self) -> list[CallSite]:
@@ -51,12 +60,27 @@ class Context:
     def _site_by_fact(self) -> dict[int, CallSite]:
         return {id(s.fact): s for s in self.sites}
 
+    @cached_property
+    def _site_by_line(self) -> dict[tuple[str, int], CallSite]:
+        table: dict[tuple[str, int], CallSite] = {}
+        for site in self.sites:
+            table.setdefault((site.rel, site.line), site)
+        return table
+
     def site(self, fact: Fact) -> CallSite | None:
         return self._site_by_fact.get(id(fact))
 
+    def site_at(self, rel: str, line: int) -> CallSite | None:
+        """The first call site that starts on `line` of `rel`."""
+        return self._site_by_line.get((rel, line))
+
+    @cached_property
+    def _backend_sites(self) -> list[CallSite]:
+        return [s for s in self.sites if s.fact.role != "frontend"]
+
     def backend_sites(self) -> list[CallSite]:
         """Call sites outside browser code (browser calls are the backend-proxy item's business)."""
-        return [s for s in self.sites if s.fact.role != "frontend"]
+        return list(self._backend_sites)
 
 
 @dataclass(frozen=True)

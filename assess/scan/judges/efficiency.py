@@ -63,12 +63,12 @@ def judge_expensive(ctx: Context, params: ExpensiveParams) -> Judgement:
 
 def judge_static(ctx: Context, _params: NoParams) -> Judgement:
     index = ctx.index
-    cached = index.of("cache")
+    cached = index.packages_with("cache")
     verdicts: list[Verdict] = []
     for fact in index.of("static-prompt"):
-        if fact.role == "frontend" or any(index.same_package(c.rel, fact.rel) for c in cached):
+        if fact.role == "frontend" or index.package_of(fact.rel) in cached:
             continue
-        site = next((s for s in ctx.sites if s.rel == fact.rel and s.line == fact.line), None)
+        site = ctx.site_at(fact.rel, fact.line)
         verdicts.append(
             Verdict(
                 at=fact,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -142,21 +144,34 @@ class _Endpoints:
 
     def __init__(self, ctx: Context) -> None:
         self.index = ctx.index
+        self._mounts_of: dict[tuple[str, str], list[Fact]] = {}
+
+    @cached_property
+    def _mount_table(self) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+        """Mounts by (file, name they mount) and by the other project file a mounted name is imported from,
+        as positions in index.of("mount")."""
+        by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_module: dict[str, list[int]] = defaultdict(list)
+        for position, mount in enumerate(self.index.of("mount")):
+            names = {re.split(r"[.(]", arg)[0] for arg in mount.lists.get("ARGS", ())}
+            bindings = self.index.bindings(mount.rel)
+            modules = {b.module for n in names if (b := bindings.get(n)) and b.module}
+            for name in names:
+                by_name[(mount.rel, name)].append(position)
+            for module in modules - {mount.rel}:
+                by_module[module].append(position)
+        return by_name, by_module
 
     def mounts_of(self, route: Fact) -> list[Fact]:
         """Mount facts (app.use("/api", router), include_router) that mount the router of `route`."""
-        found = []
-        obj = route.values.get("OBJ", "")
-        for mount in self.index.of("mount"):
-            names = {re.split(r"[.(]", arg)[0] for arg in mount.lists.get("ARGS", ())}
-            if mount.rel == route.rel:
-                if obj in names:
-                    found.append(mount)
-                continue
-            bindings = self.index.bindings(mount.rel)
-            if any(bindings.get(n) and bindings[n].module == route.rel for n in names):
-                found.append(mount)
-        return found
+        key = (route.rel, route.values.get("OBJ", ""))
+        found = self._mounts_of.get(key)
+        if found is None:
+            by_name, by_module = self._mount_table
+            mounts = self.index.of("mount")
+            positions = sorted({*by_name.get(key, ()), *by_module.get(route.rel, ())})
+            found = self._mounts_of[key] = [mounts[p] for p in positions]
+        return list(found)
 
     def framework(self, route: Fact) -> str:
         index, rel, label = self.index, route.rel, route.label
@@ -191,7 +206,7 @@ class _Endpoints:
             "channels": "Django Channels",
         }.get(label, label)
 
-    def is_endpoint(self, route: Fact, all_routes: list[Fact]) -> bool:
+    def is_endpoint(self, route: Fact) -> bool:
         rel, label = route.rel, route.label
         if route.role == "frontend":
             return False
@@ -199,7 +214,7 @@ class _Endpoints:
             if not _VIEWS_PATH.search(rel):
                 return False
             # the same function already seen as a DRF or Flask/FastAPI route
-            return not any(o is not route and o.rel == rel and o.contains(route) for o in all_routes)
+            return not any(o is not route and o.contains(route) for o in self.index.of("route", rel))
         if label == "next-route":
             return bool(_APP_ROUTE.search(rel))
         if label == "default-handler":
@@ -267,10 +282,9 @@ class _Endpoints:
         return (shown, "")
 
     def all(self) -> list[Endpoint]:
-        routes = self.index.of("route")
         endpoints = []
-        for route in routes:
-            if not self.is_endpoint(route, routes):
+        for route in self.index.of("route"):
+            if not self.is_endpoint(route):
                 continue
             shown, full = self.describe(route)
             endpoints.append(Endpoint(route, self.handlers(route), self.framework(route), shown, full))
@@ -367,16 +381,20 @@ class _Coverage:
                 if lim.label == "mount" and lim.line == mount.line:
                     return Cover("router", _key_scope(lim.text), lim)
         # an app-level limiter registered elsewhere in the package (a middleware module, an app factory)
-        for lim in index.of("limiter"):
-            if (
-                lim.label == "app"
-                and lim.rel not in mount_files
-                and lim.rel != route.rel
-                and index.same_package(lim.rel, route.rel)
-                and _prefix_ok(lim.values.get("PREFIX"), ep.full_path)
-            ):
+        for lim in self._app_limiters.get(index.package_of(route.rel), ()):
+            elsewhere = lim.rel not in mount_files and lim.rel != route.rel
+            if elsewhere and _prefix_ok(lim.values.get("PREFIX"), ep.full_path):
                 return Cover("app", self._app_scope(lim), lim)
         return None
+
+    @cached_property
+    def _app_limiters(self) -> dict[str, list[Fact]]:
+        """App-level limiters per package, in found order."""
+        table: dict[str, list[Fact]] = defaultdict(list)
+        for lim in self.index.of("limiter"):
+            if lim.label == "app":
+                table[self.index.package_of(lim.rel)].append(lim)
+        return table
 
     def _app_scope(self, lim: Fact) -> str:
         inline = _key_scope(lim.text) if _KEY.search(lim.text) else None
@@ -389,20 +407,45 @@ class _Coverage:
 
     def _on_package(self, ep: Endpoint) -> Cover | None:
         route, index = ep.route, self.index
-        for lim in index.of("limiter"):
-            if not index.same_package(lim.rel, route.rel) and lim.label != "infra":
-                continue
-            if lim.label == "package":
-                return Cover("package", _key_scope(lim.text), lim)
-            if lim.label == "drf-settings" and route.label in ("drf-view", "drf-function"):
-                return Cover("package", _key_scope(lim.text), lim)
+        package = index.package_of(route.rel)
+        # the first limiter, in found order, of the package (or of the DRF settings, for DRF views) or in infra
+        wanted = ["package", "drf-settings"] if route.label in ("drf-view", "drf-function") else ["package"]
+        firsts = self._package_limiters.get(package, {})
+        candidates = [firsts[label] for label in wanted if label in firsts] + self._infra_limiter
+        if candidates:
+            lim = min(candidates, key=lambda candidate: candidate[0])[1]
             if lim.label == "infra":
                 return Cover("infra", "global", lim)
+            return Cover("package", _key_scope(lim.text), lim)
         if route.label in ("next-route", "default-handler", "server-action"):
-            for call in index.of("limiter-call"):
-                if _NEXT_MIDDLEWARE.search(call.rel) and index.same_package(call.rel, route.rel):
-                    return Cover("package", _call_scope(call.text), call)
+            call = self._next_middleware.get(package)
+            if call is not None:
+                return Cover("package", _call_scope(call.text), call)
         return None
+
+    @cached_property
+    def _package_limiters(self) -> dict[str, dict[str, tuple[int, Fact]]]:
+        """Package -> label ("package", "drf-settings") -> the first such limiter there and its position."""
+        table: dict[str, dict[str, tuple[int, Fact]]] = defaultdict(dict)
+        for position, lim in enumerate(self.index.of("limiter")):
+            if lim.label in ("package", "drf-settings"):
+                table[self.index.package_of(lim.rel)].setdefault(lim.label, (position, lim))
+        return table
+
+    @cached_property
+    def _infra_limiter(self) -> list[tuple[int, Fact]]:
+        """The first infrastructure limit (nginx, API Gateway, WAF) and its position: it covers every package."""
+        found = next(((p, lim) for p, lim in enumerate(self.index.of("limiter")) if lim.label == "infra"), None)
+        return [found] if found else []
+
+    @cached_property
+    def _next_middleware(self) -> dict[str, Fact]:
+        """Package -> the first limit check in its Next.js middleware."""
+        table: dict[str, Fact] = {}
+        for call in self.index.of("limiter-call"):
+            if _NEXT_MIDDLEWARE.search(call.rel):
+                table.setdefault(self.index.package_of(call.rel), call)
+        return table
 
     def of(self, ep: Endpoint) -> Cover | None:
         return self._on_route(ep) or self._on_app(ep) or self._on_package(ep)
@@ -412,18 +455,24 @@ def _via(reach: Reach) -> str:
     return f" through {' → '.join(reach.via)}" if reach.via else ""
 
 
-def judge(ctx: Context, params: Params) -> Judgement:
+def _llm_endpoints(ctx: Context) -> list[tuple[Endpoint, Reach, Cover | None]]:
+    """Every endpoint that reaches an LLM call, how it gets there, and the limit in front of it."""
     endpoints = _Endpoints(ctx)
     coverage = _Coverage(ctx, endpoints)
-    verdicts: list[Verdict] = []
-    applied = False
+    found = []
     for ep in endpoints.all():
         reach = ctx.index.range_reach(ep.route, "llm-call", ep.handlers)
-        if reach is None:
-            continue
+        if reach is not None:
+            found.append((ep, reach, coverage.of(ep)))
+    return found
+
+
+def judge(ctx: Context, params: Params) -> Judgement:
+    verdicts: list[Verdict] = []
+    applied = False
+    for ep, reach, cover in ctx.shared("rate-limits", lambda: _llm_endpoints(ctx)):
         applied = True
         site = ctx.site(reach.target)
-        cover = coverage.of(ep)
         if params.report == "unlimited" and cover is not None:
             continue
         if params.report == "not-per-user" and (cover is None or cover.scope == "per-user"):

@@ -36,7 +36,7 @@ class DimensionParams(BaseModel):
 def observed(index: ProjectIndex, rel: str, packages: set[str]) -> bool:
     if index.dependencies_of(rel) & packages:
         return True
-    return any(index.same_package(f.rel, rel) for f in index.of("observability"))
+    return index.package_of(rel) in index.packages_with("observability")
 
 
 def _callers(index: ProjectIndex) -> dict[tuple[str, int], list[Fact]]:
