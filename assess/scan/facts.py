@@ -10,6 +10,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePosixPath
 
 from assess.scan.discover import Candidate
@@ -95,11 +96,49 @@ class ProjectFacts:
         return set().union(*self.dependencies.values()) if self.dependencies else set()
 
     def package_for(self, rel: str) -> Package | None:
-        return next((p for p in self.packages if rel.startswith(p.root)), None)
+        """The first package whose root prefixes `rel`: with roots innermost first, the nearest one."""
+        by_root = _by_root(self.packages)
+        if by_root is None:
+            return next((p for p in self.packages if rel.startswith(p.root)), None)
+        cut = rel.rfind("/")
+        while cut >= 0:  # the folders above `rel`, nearest first, as roots are spelt ("web/")
+            found = by_root.get(rel[: cut + 1])
+            if found is not None:
+                return found
+            cut = rel.rfind("/", 0, cut)
+        return by_root.get("")
+
+
+# ProjectFacts.packages -> {root: package}, kept for the tuple last seen (package_for runs once per file)
+_root_tables: dict[int, tuple[tuple[Package, ...], dict[str, Package] | None]] = {}
+
+
+def _by_root(packages: tuple[Package, ...]) -> dict[str, Package] | None:
+    """Packages by root, or None when a lookup by folder would not give the first match in order: roots not
+    innermost first, or a root that is not a folder ending in "/"."""
+    entry = _root_tables.get(id(packages))
+    if entry is None or entry[0] is not packages:
+        ordered = all(len(a.root) >= len(b.root) for a, b in pairwise(packages))
+        folders = all(not p.root or p.root.endswith("/") for p in packages)
+        table: dict[str, Package] | None = None
+        if ordered and folders:
+            table = {}
+            for package in packages:
+                table.setdefault(package.root, package)
+        if len(_root_tables) >= 8:
+            _root_tables.clear()
+        entry = _root_tables[id(packages)] = (packages, table)
+    return entry[1]
+
+
+def _name(rel: str) -> str:
+    """PurePosixPath(rel).name, without building a path for the usual clean `a/b/c` form."""
+    name = rel[rel.rfind("/") + 1 :]
+    return name if name and name != "." else PurePosixPath(rel).name
 
 
 def _is_manifest(rel: str) -> bool:
-    name = PurePosixPath(rel).name
+    name = _name(rel)
     return (
         name in MANIFEST_NAMES
         or name in _OTHER_MANIFESTS
@@ -155,7 +194,7 @@ def gather_facts(files: list[Candidate]) -> ProjectFacts:
             android.append(root)
         if cand.keys_only or not _is_manifest(cand.rel) or cand.size > 1_000_000:
             continue
-        name = PurePosixPath(cand.rel).name
+        name = _name(cand.rel)
         try:
             text = cand.path.read_text(encoding="utf-8", errors="replace")
         except OSError:
