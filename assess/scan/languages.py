@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 # Languages ast-grep parses for checks; everything else is scanned as text for keys only.
 PARSED_BY_SUFFIX = {
@@ -25,13 +24,20 @@ DISPLAY_BY_SUFFIX = {
 }  # fmt: skip
 
 
+def suffix(rel: str) -> str:
+    """PurePosixPath(rel).suffix.lower() on the string: asked for every file, where pathlib costs more."""
+    name = rel[rel.rfind("/") + 1 :]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def parsed_language(rel: str) -> str:
     """The catalog language for a path: an ast-grep language, or 'text'."""
-    return PARSED_BY_SUFFIX.get(PurePosixPath(rel).suffix.lower(), "text")
+    return PARSED_BY_SUFFIX.get(suffix(rel), "text")
 
 
 def display_language(rel: str) -> str | None:
-    return DISPLAY_BY_SUFFIX.get(PurePosixPath(rel).suffix.lower())
+    return DISPLAY_BY_SUFFIX.get(suffix(rel))
 
 
 # Files that embed scripts in markup: the blocks are parsed where they sit, the rest blanked out.
@@ -57,13 +63,13 @@ class Region:
 
 def script_regions(rel: str, text: str) -> list[Region] | None:
     """The script blocks of a .vue/.svelte/.astro/.html file; None for files that are not markup."""
-    suffix = PurePosixPath(rel).suffix.lower()
-    if suffix not in EMBEDDED_SUFFIXES:
+    ext = suffix(rel)
+    if ext not in EMBEDDED_SUFFIXES:
         return None
     regions: list[Region] = []
-    if suffix == ".astro" and (front := _ASTRO_FRONTMATTER.match(text)):
+    if ext == ".astro" and (front := _ASTRO_FRONTMATTER.match(text)):
         regions.append(Region("typescript", front.start(1), front.end(1), server=True))
-    default = "typescript" if suffix == ".astro" else "javascript"
+    default = "typescript" if ext == ".astro" else "javascript"
     for tag in _SCRIPT_TAG.finditer(text):
         attrs, body = tag.group(1), tag.group(2)
         if not body.strip():
