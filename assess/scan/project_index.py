@@ -21,7 +21,8 @@ from assess.scan.languages import parsed_language
 
 JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _ALIAS_PREFIXES = ("@/", "~/", "#/", "src/", "app/", "lib/")
-_NONE: list[Fact] = []  # shared empty answer, never changed
+_NONE: list[Fact] = []  # shared empty answers, never changed
+_NO_KINDS: dict[str, list[Fact]] = {}
 _IMPORTED_AS = {"default": "default", "namespace": "*"}  # import labels that say what is imported
 
 
@@ -67,7 +68,7 @@ def _python_target(rel: str, source: str, dots: int) -> PurePosixPath:
 class _LineOrder:
     """One file's facts of one kind arranged by first line, for ranges: bisect, then keep found order."""
 
-    __slots__ = ("facts", "order", "starts", "upright")
+    __slots__ = ("_open", "facts", "order", "starts", "upright")
 
     def __init__(self, facts: list[Fact]) -> None:
         self.facts = facts
@@ -77,6 +78,7 @@ class _LineOrder:
         self.starts = [f.line for f in facts] if self.order is None else [facts[i].line for i in self.order]
         # a fact that ends before it starts would be inside ranges that end before it starts
         self.upright = all(f.line <= f.end_line for f in facts)
+        self._open: list[list[int]] | None = None
 
     def within(self, outer: Fact) -> list[Fact]:
         """The facts `outer` contains, except `outer` itself, in found order."""
@@ -92,9 +94,25 @@ class _LineOrder:
         """The facts that start on or before `inner` and end on or after it, in found order."""
         hi = bisect_right(self.starts, inner.line)
         end, facts = inner.end_line, self.facts
-        if self.order is None:
-            return [f for f in facts[:hi] if f.end_line >= end]
-        return [facts[i] for i in sorted(i for i in self.order[:hi] if facts[i].end_line >= end)]
+        if end < inner.line:  # ends before it starts: still_open may have let go of what ends in between
+            ranked = range(hi) if self.order is None else sorted(self.order[:hi])
+            return [facts[i] for i in ranked if facts[i].end_line >= end]
+        return [facts[i] for i in self.still_open()[hi] if facts[i].end_line >= end] if hi else []
+
+    def still_open(self) -> list[list[int]]:
+        """For k > 0: the facts among the first k by line that have not ended when the k-th starts (positions in
+        found order, ascending). Whatever starts on or before a line and ends on or after it is among them."""
+        if self._open is None:
+            facts = self.facts
+            ranked = range(len(facts)) if self.order is None else self.order
+            table: list[list[int]] = [[]]
+            current: list[int] = []
+            for k, i in enumerate(ranked):
+                start = self.starts[k]
+                current = sorted(j for j in (*current, i) if facts[j].end_line >= start)
+                table.append(current)
+            self._open = table
+        return self._open
 
 
 class _Named:
@@ -142,11 +160,17 @@ class _Nearest:
                     self.by_prefix[prefix] = candidate
 
     def to(self, rel: str) -> str:
-        for prefix in reversed(_prefixes(rel)):
-            found = self.by_prefix.get(prefix)
-            if found is not None:
-                return found
-        return self.shortest
+        # a prefix of `rel` is known only if the one before it is: walk down until one is not
+        best = self.shortest
+        cut = rel.find("/")
+        while True:
+            found = self.by_prefix.get(rel[:cut] if cut >= 0 else rel)
+            if found is None:
+                return best
+            best = found
+            if cut < 0:
+                return best
+            cut = rel.find("/", cut + 1)
 
 
 class ProjectIndex:
@@ -156,11 +180,18 @@ class ProjectIndex:
     def __init__(self, facts: Iterable[Fact], project: ProjectFacts) -> None:
         self.project = project
         self.by_kind: dict[str, list[Fact]] = defaultdict(list)
-        self._by_file: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self._by_file: dict[str, dict[str, list[Fact]]] = {}  # file -> kind -> facts
         for fact in facts:
             self.by_kind[fact.kind].append(fact)
-            self._by_file[(fact.rel, fact.kind)].append(fact)
-        self.files = sorted({rel for rel, _ in self._by_file})
+            kinds = self._by_file.get(fact.rel)
+            if kinds is None:
+                kinds = self._by_file[fact.rel] = {}
+            same = kinds.get(fact.kind)
+            if same is None:
+                kinds[fact.kind] = [fact]
+            else:
+                same.append(fact)
+        self.files = sorted(self._by_file)
         self._reaching: dict[str, dict[tuple[str, int], Reach]] = {}
         self._by_line: dict[tuple[str, str], _LineOrder] = {}
         self._named: dict[str, _Named] = {}
@@ -171,12 +202,14 @@ class ProjectIndex:
         self._languages: dict[str, str] = {}
         self._module_prefixes: dict[str, _Nearest] = {}
         self._parts_of: dict[str, tuple[str, ...]] = {}
-        self._modules: dict[tuple[str, str], str | None] = {}
+        self._bindings_of: dict[str, dict[str, Binding]] = {}
 
     # --- lookups ------------------------------------------------------------------------------
 
     def of(self, kind: str, rel: str | None = None) -> list[Fact]:
-        return self._by_file.get((rel, kind), []) if rel is not None else self.by_kind.get(kind, [])
+        if rel is None:
+            return self.by_kind.get(kind, [])
+        return self._by_file.get(rel, _NO_KINDS).get(kind, [])
 
     def _line_order(self, rel: str, kind: str) -> _LineOrder:
         order = self._by_line.get((rel, kind))
@@ -186,14 +219,14 @@ class ProjectIndex:
 
     def inside(self, kind: str, outer: Fact) -> list[Fact]:
         """Facts of `kind` within the lines of `outer` (not `outer` itself), in the order they were found."""
-        if (outer.rel, kind) not in self._by_file:
+        if kind not in self._by_file.get(outer.rel, _NO_KINDS):
             return []
         return self._line_order(outer.rel, kind).within(outer)
 
     def enclosing_function(self, fact: Fact) -> Fact | None:
         """The innermost function around `fact` (None at module level)."""
         best: Fact | None = None
-        if (fact.rel, "function") not in self._by_file:
+        if "function" not in self._by_file.get(fact.rel, _NO_KINDS):
             return None
         for fn in self._line_order(fact.rel, "function").around(fact):
             if fn.contains(fact) and fn is not fact and (best is None or best.contains(fn)):
@@ -293,12 +326,9 @@ class ProjectIndex:
 
     def resolve_module(self, rel: str, source: str) -> str | None:
         """The project file an import of `source` in `rel` refers to, or None (a package outside the project)."""
-        key = (rel, source)  # a file that imports several names from one module asks once per name
-        if key in self._modules:
-            return self._modules[key]
-        found = self._resolve_python(rel, source) if self.language(rel) == "python" else self._resolve_js(rel, source)
-        self._modules[key] = found
-        return found
+        if self.language(rel) == "python":
+            return self._resolve_python(rel, source)
+        return self._resolve_js(rel, source)
 
     def _resolve_python(self, rel: str, source: str) -> str | None:
         if not source.startswith("."):
@@ -349,30 +379,45 @@ class ProjectIndex:
         return None
 
     def bindings(self, rel: str) -> dict[str, Binding]:
-        return self._bindings.get(rel, {})
+        """The names the imports of `rel` bind, worked out the first time the file is asked about."""
+        found = self._bindings_of.get(rel)
+        if found is None:
+            found = self._bindings_of[rel] = self._file_bindings(rel)
+        return found
 
     @cached_property
     def _bindings(self) -> dict[str, dict[str, Binding]]:
-        table: dict[str, dict[str, Binding]] = defaultdict(dict)
-        for fact in self.of("import"):
+        """Every file's bindings, in the order of the first import that binds a name in each."""
+        binding = (f.rel for f in self.of("import") if f.label == "module" or f.values.get("LOCAL") is not None)
+        return {rel: self.bindings(rel) for rel in dict.fromkeys(binding)}
+
+    def _file_bindings(self, rel: str) -> dict[str, Binding]:
+        table: dict[str, Binding] = {}
+        modules: dict[str, str | None] = {}  # a file that imports several names from one module asks once
+
+        def resolve(source: str) -> str | None:
+            if source not in modules:
+                modules[source] = self.resolve_module(rel, source)
+            return modules[source]
+
+        for fact in self.of("import", rel):
             source = fact.values.get("SOURCE", "")
             local = fact.values.get("LOCAL")
             if fact.label == "module":  # import a.b.c [as x]
-                module = self.resolve_module(fact.rel, source)
-                table[fact.rel][local or source] = Binding(module, "*")
+                table[local or source] = Binding(resolve(source), "*")
                 continue
             if local is None:
                 continue
             if fact.label == "from":  # from a.b import c [as d]: c is a submodule or a name defined in a.b
                 name = fact.values.get("IMPORTED", local)
-                sub = self.resolve_module(fact.rel, source + name if source.endswith(".") else f"{source}.{name}")
+                sub = resolve(source + name if source.endswith(".") else f"{source}.{name}")
                 if sub is not None:
-                    table[fact.rel][local] = Binding(sub, "*")
+                    table[local] = Binding(sub, "*")
                     continue
             imported = _IMPORTED_AS.get(fact.label) or fact.values.get("IMPORTED", local)
             if fact.label == "require" and fact.values.get("IMPORTED") is None and "{" not in fact.snippet:
                 imported = "*"
-            table[fact.rel][local] = Binding(self.resolve_module(fact.rel, source), imported)
+            table[local] = Binding(resolve(source), imported)
         return table
 
     def importers_of(self, module: str) -> list[tuple[str, str]]:
@@ -441,11 +486,14 @@ class ProjectIndex:
         if kind in self._reaching:
             return self._reaching[kind]
         reached: dict[tuple[str, int], Reach] = {}
-        functions = self.of("function")
+        functions = self.of("function") if self.of(kind) else []
         for fn in functions:
             direct = self.inside(kind, fn)
             if direct:
                 reached[(fn.rel, fn.line)] = Reach(direct[0])
+        if not reached:  # nothing to reach: no call can lead anywhere
+            self._reaching[kind] = reached
+            return reached
         callees = self._callees
         pending = [fn for fn in functions if callees[(fn.rel, fn.line)]]
         changed = True

@@ -43,10 +43,11 @@ def _callers(index: ProjectIndex) -> dict[tuple[str, int], list[Fact]]:
     """Function -> the functions that call it (resolved through imports)."""
     table: dict[tuple[str, int], list[Fact]] = defaultdict(list)
     for call in index.of("call"):
-        caller = index.enclosing_function(call)
+        targets = index.resolve_call(call)
+        caller = index.enclosing_function(call) if targets else None
         if caller is None:
             continue
-        for target in index.resolve_call(call):
+        for target in targets:
             table[(target.rel, target.line)].append(caller)
     return table
 
