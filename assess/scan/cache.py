@@ -37,16 +37,17 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from assess import __version__
 from assess.models import Check
+from assess.scan.deferred import Settler, full_plan
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.engine import ScanOutput, ScanPlan
 from assess.scan.facts import ProjectFacts
-from assess.scan.parallel import add, plan_checks, scan_each
+from assess.scan.parallel import plan_checks, scan_each
 from assess.scan.secrets import KeyScanner
 
 CACHE_FORMAT = 2  # 2: entries pickled one by one, in the worker that scanned the file
@@ -424,11 +425,12 @@ def cached_scan(
     scope = scope_key(plan, facts, max_bytes) if root is not None and enabled() else None
     checks = plan_checks(plan)
     cache = ScanCache.open(root / CACHE_DIR, scope, checks) if root is not None and scope is not None else None
+    settler = Settler(ScanOutput())
     if cache is None:
-        total = ScanOutput()
-        for out in scan_each(files, plan, facts, max_bytes, progress):
-            add(total, out)
-        return total
+        for cand, out in zip(files, scan_each(files, plan, facts, max_bytes, progress), strict=True):
+            settler.add(cand, out)
+        settler.settle(files, lambda again: scan_each(again, full_plan(plan), facts, max_bytes))
+        return settler.total
     cache.load_hashes()
     digests = [cache.digest(cand, max_bytes) for cand in files]
     cache.save_hashes(keep_unvisited=partial)
@@ -439,19 +441,43 @@ def cached_scan(
         setattr(output, _HANDLE, (cache, judged))
         return output
     cache.load_entries()
-    hits = [cache.get(c.rel, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
+    for cand, out in zip(files, _through_cache(cache, files, digests, plan, facts, max_bytes, progress), strict=True):
+        settler.add(cand, out)
+    known = dict(zip((c.rel for c in files), digests, strict=True))
+    settler.settle(
+        files,
+        lambda again: _through_cache(
+            cache, again, [known[c.rel] for c in again], full_plan(plan), facts, max_bytes, None, FULL
+        ),
+    )
+    cache.save(keep_unvisited=partial)
+    setattr(settler.total, _HANDLE, (cache, None))
+    return settler.total
+
+
+FULL = "\0full"  # the cache key suffix of a deferred file's second, full scan
+
+
+def _through_cache(
+    cache: ScanCache,
+    files: Sequence[Candidate],
+    digests: Sequence[str | None],
+    plan: ScanPlan,
+    facts: ProjectFacts,
+    max_bytes: int,
+    progress: Callable[[int, int], None] | None,
+    suffix: str = "",
+) -> Iterator[ScanOutput]:
+    """One output per file, in order: from the cache when its entry holds, else scanned (and kept)."""
+    hits = [cache.get(c.rel + suffix, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
     misses = [cand for cand, hit in zip(files, hits, strict=True) if hit is None]
     annotate = functools.partial(prepare_entry, plan.keys, max_bytes)
     computed = scan_each(misses, plan, facts, max_bytes, progress, annotate)
-    total = ScanOutput()
     for cand, digest, hit in zip(files, digests, hits, strict=True):
         out = hit if hit is not None else next(computed)
         if hit is None and digest is not None:
-            cache.put(cand.rel, digest, cand, out)
-        add(total, out)
-    cache.save(keep_unvisited=partial)
-    setattr(total, _HANDLE, (cache, None))
-    return total
+            cache.put(cand.rel + suffix, digest, cand, out)
+        yield out
 
 
 def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> Any:

@@ -15,7 +15,17 @@ from assess.catalog import AST_GREP_LANGS, Catalog
 from assess.models import Check
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.facts import ProjectFacts
-from assess.scan.factscan import Fact, FactPlan, collect_text_facts, collect_tree_facts, plan_facts
+from assess.scan.factscan import (
+    DEFERRABLE,
+    REACH,
+    Fact,
+    FactPlan,
+    _TreeVariant,
+    collect_text_facts,
+    collect_tree_facts,
+    plan_facts,
+)
+from assess.scan.importgraph import specifiers
 from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
 from assess.scan.lexicon import Lexicon
@@ -60,6 +70,11 @@ class ScanOutput:
     providers: set[str] = field(default_factory=set)
     suppressions: list[Suppression] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)  # for the project checks judged after the walk
+    # For deferred files (importgraph.py): each code file's import specifiers, the files holding a fact the
+    # judges follow calls to, and the files deferred (parsed only if they lead to one of those).
+    imports: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set)
+    deferred: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -77,9 +92,12 @@ class ScanPlan:
     fact_plan: FactPlan = field(default_factory=FactPlan)
     # every literal tested on a file's bytes (check and fact keywords, rule-gate literals): one pass per file
     lexicon: Lexicon = field(default_factory=Lexicon)
+    # defer files whose only reason for a parse is their imports (see importgraph.py); the caller then
+    # rescans, with `defer` off, those that lead to a file whose calls the judges follow (deferred.py)
+    defer: bool = False
 
     @classmethod
-    def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None) -> ScanPlan:
+    def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
         wanted = set(enabled) if enabled is not None else set(catalog.checks)
         by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
         secrets: list[Check] = []
@@ -110,7 +128,7 @@ class ScanPlan:
         for variants in fact_plan.tree.values():
             words.update(w for v in variants for w in literals(GATE.formula(v.config)))
         lexicon = Lexicon.of(words)
-        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, fact_plan, lexicon)
+        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, fact_plan, lexicon, defer)
 
 
 def decode(data: bytes) -> str | None:
@@ -200,10 +218,12 @@ def scan_text(
     kind: str = "source",
     tracked: bool | None = None,
     facts_out: list[Fact] | None = None,
+    graph: ScanOutput | None = None,
 ) -> list[RawFinding]:
     """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly.
 
     `kind` and `tracked` come from discovery: a "bundle" or "minified" file gets the key scan only.
+    `graph` receives the file's import specifiers, whether it is a target, or that it was deferred.
     """
     if kind == "bundle":
         package = facts.package_for(rel)
@@ -214,8 +234,19 @@ def scan_text(
     regions = script_regions(rel, text) if kind == "source" else None
     if kind == "source":
         words = plan.lexicon.find(data)
-        for lang, spans, code_role in _code_parts(rel, regions, role):
+        parts = _code_parts(rel, regions, role)
+        if graph is not None and parts:
+            graph.imports.append((rel, specifiers(parts[0][0], text)))
+        start = len(facts_out) if facts_out is not None else 0
+        for lang, spans, code_role in parts:
+            if _deferred(plan, words, lang, code_role, spans, facts_out, graph):
+                assert graph is not None and facts_out is not None
+                graph.deferred.append(rel)
+                facts_out.append(Fact("file", "deferred", rel, role, 1, 1, 1, ""))  # the index still knows it
+                continue
             _match_structural(matcher, plan, words, lang, code_role, text, spans, facts_out)
+        if graph is not None and facts_out is not None and any(f.kind in REACH for f in facts_out[start:]):
+            graph.targets.add(rel)
         if facts_out is not None and plan.fact_plan.text:
             collect_text_facts(rel, role, text, words, plan.fact_plan, facts_out)
     if plan.key_routes:
@@ -238,6 +269,41 @@ def _code_parts(
     return [(lang, spans, BACKEND if server else role) for (lang, server), spans in parts.items()]
 
 
+def _structural_work(
+    plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None
+) -> tuple[list[Check], list[_TreeVariant]] | None:
+    """The checks and anchor fact rules to run on one file part, or None when it needs no parse: none has
+    its keywords there. The rule gate may then leave none, and the part is parsed all the same
+    (piggyback facts depend on it)."""
+    checks = [
+        check
+        for check, keywords in plan.by_language.get(lang, ())
+        if scope_applies(check.scope, role) and not words.isdisjoint(keywords)
+    ]
+    anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
+    if not checks and not anchors:
+        return None
+    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), words)]
+    anchors = [v for v in anchors if GATE.may_match(v.config, words)]
+    return checks, anchors
+
+
+def _deferred(
+    plan: ScanPlan,
+    words: frozenset[bytes],
+    lang: str,
+    role: str,
+    spans: list[tuple[int, int]] | None,
+    facts_out: list[Fact] | None,
+    graph: ScanOutput | None,
+) -> bool:
+    """Whether a whole code file would be parsed only for its imports (deferred when the plan says so)."""
+    if not plan.defer or graph is None or facts_out is None or spans is not None:
+        return False
+    work = _structural_work(plan, words, lang, role, facts_out)
+    return work is not None and not work[0] and all(v.fact.id in DEFERRABLE for v in work[1])
+
+
 def _match_structural(
     matcher: _FileMatcher,
     plan: ScanPlan,
@@ -249,17 +315,10 @@ def _match_structural(
     facts_out: list[Fact] | None = None,
 ) -> None:
     """`words`: the file's words from the plan's lexicon (keywords and rule-gate literals)."""
-    checks = [
-        check
-        for check, keywords in plan.by_language.get(lang, ())
-        if scope_applies(check.scope, role) and not words.isdisjoint(keywords)
-    ]
-    anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
-    if not checks and not anchors:
+    work = _structural_work(plan, words, lang, role, facts_out)
+    if work is None:
         return
-    # the parse happens as before (piggyback facts depend on it); rules that cannot match are not run
-    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), words)]
-    anchors = [v for v in anchors if GATE.may_match(v.config, words)]
+    checks, anchors = work
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
@@ -322,7 +381,9 @@ def scan_files(
             out.languages[language] += 1
         if SUPPRESSION_MARK in data:
             out.suppressions.extend(find_suppressions(cand.rel, text))
-        found = scan_text(cand.rel, data, text, plan, facts, kind=cand.kind, tracked=cand.tracked, facts_out=out.facts)
+        found = scan_text(
+            cand.rel, data, text, plan, facts, kind=cand.kind, tracked=cand.tracked, facts_out=out.facts, graph=out
+        )
         out.findings.extend(found)
         out.providers.update(f.provider for f in found if f.provider)
     return out

@@ -19,6 +19,12 @@ from assess.scan.rulebook import FAMILY, FactRule, fill_names, path_matches, pat
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.
 ALWAYS = ("llm-call", "llm-client", "model-const")
+# The facts the judges follow calls to (ProjectIndex.range_reach): a file matters to a call chain only if
+# it leads, through imports, to a file holding one (importgraph.py).
+REACH = frozenset({"llm-call", "limiter-call"})
+# Anchors that only serve those call chains: a file parsed for nothing else is deferred until it is known
+# to lead to a REACH fact (and the piggyback and dynamic facts it would get go with it).
+DEFERRABLE = frozenset({"import"})
 
 
 @dataclass(slots=True)
