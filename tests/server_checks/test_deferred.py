@@ -3,6 +3,7 @@ rate-limit check. The outcome must be exactly what parsing every file gives, wit
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
 from assess.scan import engine
+from assess.scan.factscan import REACH
 from assess.scan.importgraph import leading_to, specifiers
 from tests.conftest import REPO, copy_materialized
 from tests.server_checks.conftest import write_tree
@@ -147,3 +149,15 @@ def test_leading_to_follows_imports_backwards_and_resolves_generously() -> None:
         "web/src/lib/llm.ts", "web/src/lib/index.ts", "web/src/page.tsx",
         "api/app/llm.py", "api/app/views.py", "api/tools/run.py",
     }  # fmt: skip
+
+
+def test_the_judges_follow_calls_only_to_reach_facts() -> None:
+    """Deferral is exact only while every call chain the judges follow ends at a REACH fact: a judge that
+    starts following calls to another kind must add it to factscan.REACH."""
+    sources = [*(REPO / "assess" / "scan" / "judges").glob("*.py"), REPO / "assess" / "scan" / "project_index.py"]
+    asked = {
+        kind
+        for path in sources
+        for kind in re.findall(r"\b(?:range_reach|reaching)\([^)]*?\"([a-z-]+)\"", path.read_text(encoding="utf-8"))
+    }
+    assert asked and asked <= REACH, asked - REACH
