@@ -52,7 +52,8 @@ class Settler:
         ):  # from the end, so the earlier positions stay true
             total.facts[start : start + length] = out.facts
             total.targets |= out.targets
-        total.deferred = [rel for rel in total.deferred if rel not in {c.rel for c, _, _ in spots}]
+        done = {cand.rel for cand, _, _ in spots}
+        total.deferred = [rel for rel in total.deferred if rel not in done]
         self.spots = []
 
 

@@ -239,12 +239,14 @@ def scan_text(
             graph.imports.append((rel, specifiers(parts[0][0], text)))
         start = len(facts_out) if facts_out is not None else 0
         for lang, spans, code_role in parts:
-            if _deferred(plan, words, lang, code_role, spans, facts_out, graph):
-                assert graph is not None and facts_out is not None
+            work = _structural_work(plan, words, lang, code_role, facts_out)
+            if work is None:
+                continue  # nothing can match: no parse
+            if graph is not None and facts_out is not None and _deferred(plan, work, spans):
                 graph.deferred.append(rel)
                 facts_out.append(Fact("file", "deferred", rel, role, 1, 1, 1, ""))  # the index still knows it
                 continue
-            _match_structural(matcher, plan, words, lang, code_role, text, spans, facts_out)
+            _match_structural(matcher, plan, words, work, lang, code_role, text, spans, facts_out)
         if graph is not None and facts_out is not None and any(f.kind in REACH for f in facts_out[start:]):
             graph.targets.add(rel)
         if facts_out is not None and plan.fact_plan.text:
@@ -269,9 +271,12 @@ def _code_parts(
     return [(lang, spans, BACKEND if server else role) for (lang, server), spans in parts.items()]
 
 
+Work = tuple[list[Check], list[_TreeVariant]]  # the checks and anchor fact rules to run on one code part
+
+
 def _structural_work(
     plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None
-) -> tuple[list[Check], list[_TreeVariant]] | None:
+) -> Work | None:
     """The checks and anchor fact rules to run on one file part, or None when it needs no parse: none has
     its keywords there. The rule gate may then leave none, and the part is parsed all the same
     (piggyback facts depend on it)."""
@@ -288,36 +293,24 @@ def _structural_work(
     return checks, anchors
 
 
-def _deferred(
-    plan: ScanPlan,
-    words: frozenset[bytes],
-    lang: str,
-    role: str,
-    spans: list[tuple[int, int]] | None,
-    facts_out: list[Fact] | None,
-    graph: ScanOutput | None,
-) -> bool:
+def _deferred(plan: ScanPlan, work: Work, spans: list[tuple[int, int]] | None) -> bool:
     """Whether a whole code file would be parsed only for its imports (deferred when the plan says so)."""
-    if not plan.defer or graph is None or facts_out is None or spans is not None:
-        return False
-    work = _structural_work(plan, words, lang, role, facts_out)
-    return work is not None and not work[0] and all(v.fact.id in DEFERRABLE for v in work[1])
+    checks, anchors = work
+    return plan.defer and spans is None and not checks and all(v.fact.id in DEFERRABLE for v in anchors)
 
 
 def _match_structural(
     matcher: _FileMatcher,
     plan: ScanPlan,
     words: frozenset[bytes],
+    work: Work,
     lang: str,
     role: str,
     text: str,
     spans: list[tuple[int, int]] | None,
     facts_out: list[Fact] | None = None,
 ) -> None:
-    """`words`: the file's words from the plan's lexicon (keywords and rule-gate literals)."""
-    work = _structural_work(plan, words, lang, role, facts_out)
-    if work is None:
-        return
+    """Parse one code part and run `work` (from _structural_work) on it: the checks, then fact rules."""
     checks, anchors = work
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
