@@ -8,8 +8,11 @@ scanned project can never make the renderer read or send anything.
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -55,7 +58,42 @@ def normalise_page_size(value: str | None) -> str:
     raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
 
 
+@contextmanager
+def _no_library_search() -> Iterator[None]:
+    """`ctypes.util.find_library` answers 'not found' at once, and stdout is set aside, until the block ends.
+
+    WeasyPrint asks for each system library (Pango, HarfBuzz, fontconfig...) by names such as
+    `libpango-1.0-0` before the exact Linux soname `libpango-1.0.so.0`. Every miss makes cffi call
+    find_library, which on Linux runs ldconfig, gcc and ld in subprocesses: 22 lookups, 0.2-0.5 s of each
+    PDF (WeasyPrint issue #1125). Its answer is a soname that dlopen then looks for on the usual path, so
+    without it cffi goes straight on to the exact soname and finds the same file. If that fails, WeasyPrint
+    prints its install hint on stdout before raising; it is dropped here, the caller imports again with the
+    search. Both replacements are process-wide while they last: nothing else here looks a library up or
+    prints while WeasyPrint is imported.
+    """
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        ctypes.util.find_library = search
+
+
+def _forget_weasyprint() -> None:
+    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        del sys.modules[name]
+
+
 def _load_weasyprint() -> Any:
+    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+        try:
+            with _no_library_search():
+                import weasyprint
+        except (ImportError, OSError):
+            _forget_weasyprint()  # a library under another soname, or none: import again with the full search
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: libpango not found by cffi

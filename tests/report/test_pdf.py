@@ -4,6 +4,8 @@ fetcher that refuses the network and every file outside templates/."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +177,51 @@ def test_page_size_flag() -> None:
     assert normalise_page_size("letter") == "Letter" and normalise_page_size("A4") == "A4"
     with pytest.raises(ValueError, match="page size"):
         normalise_page_size("tabloid")
+
+
+# --- loading WeasyPrint ----------------------------------------------------------------------------
+
+
+def _fresh_python(code: str) -> str:
+    """stdout of `code` in a new interpreter, where WeasyPrint is not imported yet."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_weasyprint_loads_without_the_library_search() -> None:
+    # ctypes' find_library runs ldconfig, gcc and ld for every name WeasyPrint tries first: 0.2-0.5 s a PDF
+    out = _fresh_python(
+        "import ctypes.util, subprocess\n"
+        "search = ctypes.util.find_library\n"
+        "started = []\n"
+        "popen = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    started.append(args)\n"
+        "    popen(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "from assess.report.pdf import _load_weasyprint\n"
+        "_load_weasyprint()\n"
+        "from weasyprint.text import ffi\n"
+        "print(started, ctypes.util.find_library is search, ffi.harfbuzz_subset is not None)\n"
+    )
+    plain = _fresh_python("from weasyprint.text import ffi\nprint(ffi.harfbuzz_subset is not None)\n")
+    assert out.split() == ["[]", "True", plain.strip()], out
+
+
+def test_weasyprint_import_falls_back_to_the_library_search() -> None:
+    # a library under a soname WeasyPrint does not list: its hint on stdout is dropped, the search finds it
+    out = _fresh_python(
+        "from contextlib import contextmanager\n"
+        "from assess.report import pdf\n"
+        "real = pdf._no_library_search\n"
+        "@contextmanager\n"
+        "def failing():\n"
+        "    with real():\n"
+        "        print('WeasyPrint could not import some external libraries')\n"
+        "        raise OSError('cannot load library')\n"
+        "    yield\n"
+        "pdf._no_library_search = failing\n"
+        "print(pdf._load_weasyprint().__name__)\n"
+    )
+    assert out == "weasyprint\n"
