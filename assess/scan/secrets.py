@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from assess.models import SecretPattern
+from assess.scan.lexicon import Lexicon
 from assess.scan.redact import shannon_entropy
 
 # Documentation values, never live keys. Words are matched in lower case only: a random key holds
@@ -92,13 +93,14 @@ class KeyScanner:
         for pattern in self.patterns:
             for keyword in pattern.keywords:
                 self._keywords.setdefault(keyword.lower().encode(), []).append(pattern)
+        self._lexicon = Lexicon.of(self._keywords)
 
     def candidates(self, data: bytes) -> list[SecretPattern]:
         """Patterns whose keywords occur in `data` (case-insensitive), in catalog order."""
         if not self._keywords:
             return []
-        lowered = data.lower()
-        hit = {id(p) for keyword, patterns in self._keywords.items() if keyword in lowered for p in patterns}
+        found = self._lexicon.find(data.lower())
+        hit = {id(p) for keyword in found for p in self._keywords[keyword]}
         return [p for p in self.patterns if id(p) in hit]
 
     def find(self, text: str, data: bytes, providers: Collection[str] = ()) -> list[SecretHit]:
