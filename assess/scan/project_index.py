@@ -473,29 +473,57 @@ class ProjectIndex:
             return self._functions_named(binding.module, name)
         return []
 
+    def calls_to(self, fn: Fact) -> list[Fact]:
+        """The calls that may run `fn` (see resolve_call), in found order; functions are told apart by (file, line)."""
+        return list(self._calls_to.get((fn.rel, fn.line), ()))
+
+    @cached_property
+    def _calls_to(self) -> dict[tuple[str, int], list[Fact]]:
+        table: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+        for call in self.of("call"):
+            for target in self._callees_of(call):
+                table[(target.rel, target.line)].append(call)
+        return table
+
     @cached_property
     def _callees(self) -> dict[tuple[str, int], list[Fact]]:
-        """Function (file, line) -> every function its calls may run, in call order."""
-        return {
-            (fn.rel, fn.line): [t for call in self.inside("call", fn) for t in self._callees_of(call)]
-            for fn in self.of("function")
-        }
+        """Function (file, line) -> every function its calls may run, in call order; only functions whose calls
+        lead somewhere. Two functions on one line share a key: the later one's calls, as a dict would have it."""
+        table: dict[tuple[str, int], list[Fact]] = {}
+        for rel, kinds in self._by_file.items():
+            if "function" not in kinds or "call" not in kinds:
+                continue
+            calls = self._line_order(rel, "call")
+            for fn in kinds["function"]:
+                targets = [t for call in calls.within(fn) for t in self._callees_of(call)]
+                if targets:
+                    table[(rel, fn.line)] = targets
+                else:
+                    table.pop((rel, fn.line), None)
+        return table
+
+    @cached_property
+    def _callers_in_order(self) -> list[Fact]:
+        """The functions whose calls lead somewhere, in found order (the order reaching visits them)."""
+        callees = self._callees
+        return [fn for fn in self.of("function") if (fn.rel, fn.line) in callees]
 
     def reaching(self, kind: str) -> dict[tuple[str, int], Reach]:
         """Every function that reaches a fact of `kind`, keyed by (file, line), with how it gets there."""
         if kind in self._reaching:
             return self._reaching[kind]
         reached: dict[tuple[str, int], Reach] = {}
-        functions = self.of("function") if self.of(kind) else []
-        for fn in functions:
-            direct = self.inside(kind, fn)
-            if direct:
-                reached[(fn.rel, fn.line)] = Reach(direct[0])
+        for rel in dict.fromkeys(f.rel for f in self.of(kind)):  # functions with a fact of `kind` inside
+            targets = self._line_order(rel, kind)
+            for fn in self.of("function", rel):
+                direct = targets.within(fn)
+                if direct:
+                    reached[(rel, fn.line)] = Reach(direct[0])
         if not reached:  # nothing to reach: no call can lead anywhere
             self._reaching[kind] = reached
             return reached
         callees = self._callees
-        pending = [fn for fn in functions if callees[(fn.rel, fn.line)]]
+        pending = self._callers_in_order
         changed = True
         while changed:  # a fixpoint over the call graph; each round adds at least one function or stops
             changed = False

@@ -8,7 +8,6 @@ reads `usage`/`usage_metadata`/`usageMetadata`/token counts. An LLM observabilit
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,17 +38,10 @@ def observed(index: ProjectIndex, rel: str, packages: set[str]) -> bool:
     return index.package_of(rel) in index.packages_with("observability")
 
 
-def _callers(index: ProjectIndex) -> dict[tuple[str, int], list[Fact]]:
-    """Function -> the functions that call it (resolved through imports)."""
-    table: dict[tuple[str, int], list[Fact]] = defaultdict(list)
-    for call in index.of("call"):
-        targets = index.resolve_call(call)
-        caller = index.enclosing_function(call) if targets else None
-        if caller is None:
-            continue
-        for target in targets:
-            table[(target.rel, target.line)].append(caller)
-    return table
+def _callers(index: ProjectIndex, fn: Fact) -> list[Fact]:
+    """The functions that call `fn` (resolved through imports), once per call."""
+    found = (index.enclosing_function(call) for call in index.calls_to(fn))
+    return [caller for caller in found if caller is not None]
 
 
 def _reads_usage(index: ProjectIndex, fn: Fact | None, rel: str) -> bool:
@@ -61,7 +53,6 @@ def _reads_usage(index: ProjectIndex, fn: Fact | None, rel: str) -> bool:
 def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
     index = ctx.index
     packages = set(params.observability_packages)
-    callers = _callers(index)
     verdicts: list[Verdict] = []
     sites = ctx.backend_sites()
     for site in sites:
@@ -73,7 +64,7 @@ def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
         for _ in range(params.caller_depth):  # a helper that returns the response: its callers may read usage
             if recorded or not frontier:
                 break
-            frontier = [c for f in frontier for c in callers.get((f.rel, f.line), [])]
+            frontier = [c for f in frontier for c in _callers(index, f)]
             recorded = any(_reads_usage(index, c, c.rel) for c in frontier)
         if recorded:
             continue
