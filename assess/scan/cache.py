@@ -28,13 +28,11 @@ import dataclasses
 import enum
 import functools
 import hashlib
-import hmac
 import io
 import json
 import os
 import pickle
 import re
-import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +47,10 @@ from assess.scan.engine import ScanOutput, ScanPlan
 from assess.scan.facts import ProjectFacts
 from assess.scan.parallel import plan_checks, scan_each
 from assess.scan.secrets import KeyScanner
+from assess.signed import cache_enabled as enabled
+from assess.signed import machine_key
+from assess.signed import seal as _sealed
+from assess.signed import unseal as _unsealed
 
 CACHE_FORMAT = 2  # 2: entries pickled one by one, in the worker that scanned the file
 CACHE_DIR = Path(".assess") / "cache"
@@ -56,42 +58,7 @@ CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
 STAT_FILE = "file-hashes.bin"  # content hashes with the stat they were taken under
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again next time (as git does)
-MAGIC = b"assess-scan-cache\n"
-_DIGEST = hashlib.sha256().digest_size
 _CODE = Path(__file__).resolve().parent  # assess/scan: the code whose output is cached
-
-
-def enabled() -> bool:
-    return os.environ.get("ASSESS_NO_CACHE", "").strip().lower() not in ("1", "true", "yes")
-
-
-def _key_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assess" / "cache-key"
-
-
-def machine_key() -> bytes | None:
-    """The HMAC key of this user on this machine, made on first use; None when it cannot be had."""
-    path = _key_path()
-    try:
-        data = path.read_bytes()
-        if len(data) >= 32:
-            return data
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-        return path.read_bytes()
-    except FileExistsError:  # another process made it a moment ago
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-    except OSError:
-        return None
 
 
 # --- what the cache is valid for --------------------------------------------------------------
@@ -245,23 +212,6 @@ def _dumps(obj: Any) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
     return buffer.getvalue()
-
-
-def _sealed(key: bytes, scope: str, payload: bytes) -> bytes:
-    head = scope.encode("ascii")
-    return MAGIC + hmac.new(key, head + payload, hashlib.sha256).digest() + head + payload
-
-
-def _unsealed(blob: bytes, key: bytes, scope: str) -> bytes | None:
-    """The payload of a file this machine wrote for this scope; None for anything else (never unpickled)."""
-    head = scope.encode("ascii")
-    start = len(MAGIC) + _DIGEST
-    if not blob.startswith(MAGIC) or blob[start : start + len(head)] != head:
-        return None
-    payload = blob[start + len(head) :]
-    if not hmac.compare_digest(blob[len(MAGIC) : start], hmac.new(key, head + payload, hashlib.sha256).digest()):
-        return None
-    return payload
 
 
 def _load(path: Path, key: bytes, scope: str, checks: dict[str, Check]) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from assess import signed
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog, load_catalog
 from assess.fakekeys import fake_key
@@ -135,7 +136,7 @@ def test_a_hostile_cache_cannot_hide_findings(project: Path, catalog: Catalog, t
     first = _scan(project, catalog)
     assert first.findings
     tree = project / cache.CACHE_DIR / cache.TREE_FILE
-    start = len(cache.MAGIC) + 32
+    start = len(signed.MAGIC) + 32
     scope = tree.read_bytes()[start : start + 64].decode()  # public: it hashes code, catalog and manifests
     key = cache.machine_key()
     assert key is not None
