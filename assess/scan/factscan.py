@@ -6,6 +6,7 @@ for facts, and `collect_tree_facts` on the root the checks already use; nothing 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any, cast
 from ast_grep_py import Config, SgNode
 
 from assess.models import Check
-from assess.scan.rulebook import FAMILY, FactRule, fill_names, path_matches, path_pattern
+from assess.scan.rulebook import FAMILY, FactRule, path_matches, path_pattern
 
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.
@@ -57,6 +58,7 @@ class _TreeVariant:
     keywords: frozenset[bytes]  # empty: no prefilter
     config: dict[str, Any]
     paths: re.Pattern[str] | None = None
+    template: str = ""  # a dynamic rule's config as JSON, `{names}` filled per file by replacing text
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,10 @@ class FactPlan:
             for family in ("python", "javascript"):
                 for variant in rule.variants(family):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
-                    entry = _TreeVariant(rule, variant.label, words, variant.rule, path_pattern(variant.paths))
+                    template = json.dumps(variant.rule) if rule.names_from else ""
+                    entry = _TreeVariant(
+                        rule, variant.label, words, variant.rule, path_pattern(variant.paths), template
+                    )
                     target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
                     target.setdefault(family, []).append(entry)
             for tv in rule.text:
@@ -209,7 +214,8 @@ def collect_tree_facts(
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
         names = _names(found, variant.fact.names_from)
         if names:
-            config = fill_names(variant.config, "|".join(re.escape(n) for n in names))
+            filled = json.dumps("|".join(re.escape(n) for n in names))[1:-1]  # as it reads inside a JSON string
+            config = json.loads(variant.template.replace("{names}", filled))
             _run(root, (_TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
     out.extend(found)
 

@@ -203,10 +203,6 @@ def _fill_names(node: Any, names: str) -> Any:
     return node
 
 
-def fill_names(config: dict[str, Any], names: str) -> dict[str, Any]:
-    return cast("dict[str, Any]", _fill_names(config, names))
-
-
 def load_rulebook(checks_root: Path) -> Rulebook:
     """Shared utils and fact rules beside the checks; both optional (a catalog may have neither)."""
     utils_path = checks_root / SHARED_UTILS

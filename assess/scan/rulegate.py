@@ -179,23 +179,50 @@ def literals(formula: Formula) -> set[bytes]:
     return {word for part in formula[1] for word in literals(part)}
 
 
+# A formula arranged for the hot loop: (is_and, literals, sub-formulas); its literal parts are tested with
+# one set operation instead of a call per literal (the gate asks hundreds of thousands of times per scan).
+Tested: TypeAlias = "tuple[bool, frozenset[bytes], tuple[Tested, ...]] | None"
+
+
+def _tested(formula: Formula) -> Tested:
+    if formula is None:
+        return None
+    if isinstance(formula, bytes):
+        return (True, frozenset((formula,)), ())
+    op, parts = formula
+    words = frozenset(p for p in parts if isinstance(p, bytes))
+    return (op == "&", words, tuple(_tested(p) for p in parts if not isinstance(p, bytes)))
+
+
+def _holds(tested: Tested, found: frozenset[bytes]) -> bool:
+    if tested is None:
+        return True
+    every, words, subs = tested
+    if every:
+        return words <= found and all(_holds(s, found) for s in subs)
+    return not words.isdisjoint(found) or any(_holds(s, found) for s in subs)
+
+
 class RuleGate:
     """Formulas per rule config, derived once; `may_match` tells whether a file can hold a match."""
 
     def __init__(self) -> None:
         # keyed by id(config); the config is kept in the value so its id is never reused while cached
-        self._formulas: dict[int, tuple[Mapping[str, Any], Formula]] = {}
+        self._formulas: dict[int, tuple[Mapping[str, Any], Formula, Tested]] = {}
 
-    def formula(self, config: Mapping[str, Any]) -> Formula:
+    def _entry(self, config: Mapping[str, Any]) -> tuple[Mapping[str, Any], Formula, Tested]:
         entry = self._formulas.get(id(config))
         if entry is None or entry[0] is not config:
-            entry = (config, rule_formula(config))
-            self._formulas[id(config)] = entry
-        return entry[1]
+            formula = rule_formula(config)
+            entry = self._formulas[id(config)] = (config, formula, _tested(formula))
+        return entry
 
-    def may_match(self, config: Mapping[str, Any] | None, found: Collection[bytes]) -> bool:
+    def formula(self, config: Mapping[str, Any]) -> Formula:
+        return self._entry(config)[1]
+
+    def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:
         """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
-        return config is None or holds(self.formula(config), found)
+        return config is None or _holds(self._entry(config)[2], found)
 
 
 GATE = RuleGate()

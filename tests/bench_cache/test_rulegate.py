@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.catalog import Catalog
 from assess.scan import rulegate
@@ -93,3 +95,17 @@ def test_the_gate_changes_nothing_on_every_fixture(
     assert _scan(root, catalog) == gated
     assert gated[0] and gated[1], "fixtures produce findings and facts"
     assert skipped > 0, "the gate had rules to skip"
+
+
+_WORDS = [b"openai", b"create", b"retry", b"limit", b"anthropic"]
+_formulas = st.recursive(
+    st.none() | st.sampled_from(_WORDS),
+    lambda inner: st.tuples(st.sampled_from(["&", "|"]), st.lists(inner, min_size=1, max_size=4).map(tuple)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(formula=_formulas, found=st.frozensets(st.sampled_from(_WORDS)))
+def test_the_hot_loop_form_of_a_formula_answers_as_the_formula(formula: object, found: frozenset[bytes]) -> None:
+    assert rulegate._holds(rulegate._tested(formula), found) == holds(formula, found)  # type: ignore[arg-type]
