@@ -23,9 +23,12 @@ ALWAYS = ("llm-call", "llm-client", "model-const")
 # The facts the judges follow calls to (ProjectIndex.range_reach): a file matters to a call chain only if
 # it leads, through imports, to a file holding one (importgraph.py).
 REACH = frozenset({"llm-call", "limiter-call"})
-# Anchors that only serve those call chains: a file parsed for nothing else is deferred until it is known
-# to lead to a REACH fact (and the piggyback and dynamic facts it would get go with it).
-DEFERRABLE = frozenset({"import"})
+# Anchors that only matter in files on those call chains: a file parsed for nothing else is deferred until
+# it is known to lead to a REACH fact (and the piggyback and dynamic facts it would get go with it).
+# - import: what a file imports matters only to follow calls out of it;
+# - route: a route is reported only when its code reaches an LLM call (rate_limits._llm_endpoints), which
+#   its file does only if it leads to one; routes are read nowhere else, and only with their own file's.
+DEFERRABLE = frozenset({"import", "route"})
 
 
 @dataclass(slots=True)

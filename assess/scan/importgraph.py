@@ -3,9 +3,10 @@
 The judges follow calls from an endpoint (or a retry wrapper, or an LLM call's callers) into project
 functions; every step of such a chain is a call in one file to a function that file defines or imports. So
 only files that import (directly or not) a file holding an LLM call or a rate-limit check can ever be on
-a chain. A file parsed only for its imports, that leads to no such file, adds nothing to any judgement:
-the engine defers it (deferred files are not parsed) and this module decides which deferred files lead
-somewhere after all, to be parsed then.
+a chain. A file parsed only for its imports (or its routes: an endpoint counts only when its code reaches
+an LLM call), that leads to no such file, adds nothing to any judgement: the engine defers it (deferred
+files are not parsed) and this module decides which deferred files lead somewhere after all, to be parsed
+then.
 
 The import specifiers come from a regex over the text and resolve generously (every file a name could
 mean, not only the one ProjectIndex would pick): the set of files that lead somewhere may be too large,
