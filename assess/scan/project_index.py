@@ -275,15 +275,10 @@ class ProjectIndex:
         return found
 
     def language(self, rel: str) -> str:
-        """parsed_language(rel), asked once per file name: the suffix is all it reads."""
+        """parsed_language(rel), once per file."""
         found = self._languages.get(rel)
         if found is None:
-            name = rel[rel.rfind("/") + 1 :]
-            key = name if name and name != "." else rel
-            found = self._languages.get(key)
-            if found is None:
-                found = self._languages[key] = parsed_language(key)
-            self._languages[rel] = found
+            found = self._languages[rel] = parsed_language(rel)
         return found
 
     def _parts(self, rel: str) -> tuple[str, ...]:
