@@ -27,8 +27,9 @@ REACH = frozenset({"llm-call", "limiter-call"})
 # it is known to lead to a REACH fact (and the piggyback and dynamic facts it would get go with it).
 # - import: what a file imports matters only to follow calls out of it;
 # - route: a route is reported only when its code reaches an LLM call (rate_limits._llm_endpoints), which
-#   its file does only if it leads to one; routes are read nowhere else, and only with their own file's.
-DEFERRABLE = frozenset({"import", "route"})
+#   its file does only if it leads to one; routes are read nowhere else, and only with their own file's;
+# - retry-wrapper: a wrapper is reported only when its code reaches an LLM call (judges/retries.py).
+DEFERRABLE = frozenset({"import", "route", "retry-wrapper"})
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
 from assess.scan import engine
-from assess.scan.factscan import REACH
+from assess.scan.factscan import DEFERRABLE, REACH
 from assess.scan.importgraph import leading_to, specifiers
 from tests.conftest import REPO, copy_materialized
 from tests.server_checks.conftest import write_tree
@@ -161,3 +161,19 @@ def test_the_judges_follow_calls_only_to_reach_facts() -> None:
         for kind in re.findall(r"\b(?:range_reach|reaching)\([^)]*?\"([a-z-]+)\"", path.read_text(encoding="utf-8"))
     }
     assert asked and asked <= REACH, asked - REACH
+
+
+def test_deferrable_kinds_are_read_only_by_the_judges_that_follow_them() -> None:
+    """A deferrable kind's facts may vanish from files that lead nowhere: only the judge that reads them
+    through a reach (and the index itself) may mention them."""
+    readers = {"import": {"project_index.py", "callsites.py", "rate_limits.py"}, "route": {"rate_limits.py"}}
+    readers["retry-wrapper"] = {"retries.py"}
+    assert set(readers) == set(DEFERRABLE)
+    sources = {
+        path.name: re.sub(r"needs=\([^)]*\)", "", path.read_text(encoding="utf-8"))  # what a judge declares
+        for path in (REPO / "assess").rglob("*.py")
+        if path.name != "factscan.py"
+    }
+    for kind, allowed in readers.items():
+        mentions = {name for name, text in sources.items() if f'"{kind}"' in text}
+        assert mentions <= allowed, (kind, mentions - allowed)
