@@ -35,6 +35,7 @@ import pickle
 import re
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ from assess.signed import machine_key
 from assess.signed import seal as _sealed
 from assess.signed import unseal as _unsealed
 
-CACHE_FORMAT = 2  # 2: entries pickled one by one, in the worker that scanned the file
+CACHE_FORMAT = 3  # 2: entries pickled one by one, in the worker that scanned the file; 3: compressed
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
@@ -300,7 +301,7 @@ class ScanCache:
         if entry is None or entry[0] != digest or entry[1] != cand.kind or entry[2] != cand.tracked:
             return None
         try:
-            out = _Unpickler(entry[3], self.checks).load()
+            out = _Unpickler(zlib.decompress(entry[3]), self.checks).load()
         except Exception:  # signed by this machine, yet unreadable (another Python): scan the file
             return None
         if not isinstance(out, ScanOutput):
@@ -340,7 +341,8 @@ _ENTRY = "_assess_entry"  # attribute of a worker's ScanOutput: (content hash af
 def prepare_entry(keys: KeyScanner, max_bytes: int, cand: Candidate, out: ScanOutput) -> None:
     """Run where the file was scanned: hash it again (a file that changed meanwhile is not cached under the
     old hash), and pickle its results unless they hold text of a key shape (the cache never stores a key)."""
-    blob = None if holds_secret(out, keys) else _dumps(out)
+    # compressed: the parent holds every entry until the cache is written (a quarter of the size)
+    blob = None if holds_secret(out, keys) else zlib.compress(_dumps(out), 1)
     setattr(out, _ENTRY, (content_hash(cand, max_bytes), blob))
 
 
