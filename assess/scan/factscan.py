@@ -32,6 +32,9 @@ REACH = frozenset({"llm-call", "limiter-call"})
 DEFERRABLE = frozenset({"import", "route", "retry-wrapper"})
 
 
+_NO_LISTS: dict[str, tuple[str, ...]] = {}  # shared by the many facts that capture no list: never changed
+
+
 @dataclass(slots=True)
 class Fact:
     """One match of a fact rule: where it is, which shape (`label`) and the metavariables it captured."""
@@ -45,7 +48,7 @@ class Fact:
     end_line: int
     snippet: str  # the first source line, stripped (not yet redacted)
     values: dict[str, str] = field(default_factory=dict)
-    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=lambda: _NO_LISTS)
     text: str = ""  # the matched text, when the rule keeps it
 
     def contains(self, other: Fact) -> bool:
@@ -175,7 +178,7 @@ def _fact_from(node: SgNode, variant: _TreeVariant, rel: str, role: str, text: s
         end_line=rng.end.line + 1,
         snippet=_line_text(text, rng.start.index),
         values=values,
-        lists=lists,
+        lists=lists or _NO_LISTS,
         text=kept,
     )
 
