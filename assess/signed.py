@@ -12,8 +12,9 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import BinaryIO
 
-MAGIC = b"assess-scan-cache\n"
+MAGIC = b"assess-signed-2\n"  # 2: the signature comes last
 _DIGEST = hashlib.sha256().digest_size
 
 
@@ -51,21 +52,41 @@ def machine_key() -> bytes | None:
 
 
 def seal(key: bytes, scope: str, payload: bytes) -> bytes:
+    """MAGIC, the scope, the payload, then the signature of scope and payload (last, so that a large payload
+    can be written as it is made: see `SealedWriter`)."""
     head = scope.encode("ascii")
-    mac = hmac.new(key, head, hashlib.sha256)
-    mac.update(payload)  # not head + payload: a large cache is not copied once more for its signature
-    return b"".join((MAGIC, mac.digest(), head, payload))
-
-
-def unseal(blob: bytes, key: bytes, scope: str) -> bytes | None:
-    """The payload of a file this machine wrote for this scope; None for anything else (never unpickled)."""
-    head = scope.encode("ascii")
-    start = len(MAGIC) + _DIGEST
-    if not blob.startswith(MAGIC) or blob[start : start + len(head)] != head:
-        return None
-    payload = blob[start + len(head) :]
     mac = hmac.new(key, head, hashlib.sha256)
     mac.update(payload)
-    if not hmac.compare_digest(blob[len(MAGIC) : start], mac.digest()):
+    return b"".join((MAGIC, head, payload, mac.digest()))
+
+
+class SealedWriter:
+    """A file-like object that signs what passes through it: `pickle.dump(obj, writer)`, then `close()`
+    writes the signature. The same bytes as `seal`, without the payload ever being whole in memory."""
+
+    def __init__(self, out: BinaryIO, key: bytes, scope: str) -> None:
+        head = scope.encode("ascii")
+        self.out = out
+        self.mac = hmac.new(key, head, hashlib.sha256)
+        out.write(MAGIC + head)
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.out.write(data)
+
+    def close(self) -> None:
+        self.out.write(self.mac.digest())
+
+
+def unseal(blob: bytes, key: bytes, scope: str) -> memoryview | None:
+    """The payload of a file this machine wrote for this scope; None for anything else (never unpickled)."""
+    head = MAGIC + scope.encode("ascii")
+    if not blob.startswith(head) or len(blob) < len(head) + _DIGEST:
+        return None
+    view = memoryview(blob)
+    payload = view[len(head) : len(blob) - _DIGEST]  # a view: a large cache is not copied to be checked
+    mac = hmac.new(key, head[len(MAGIC) :], hashlib.sha256)
+    mac.update(payload)
+    if not hmac.compare_digest(view[len(blob) - _DIGEST :], mac.digest()):
         return None
     return payload

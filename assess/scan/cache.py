@@ -48,9 +48,8 @@ from assess.scan.engine import ScanOutput, ScanPlan
 from assess.scan.facts import ProjectFacts
 from assess.scan.parallel import plan_checks, scan_each
 from assess.scan.secrets import KeyScanner
+from assess.signed import SealedWriter, machine_key
 from assess.signed import cache_enabled as enabled
-from assess.signed import machine_key
-from assess.signed import seal as _sealed
 from assess.signed import unseal as _unsealed
 
 CACHE_FORMAT = 3  # 2: entries pickled one by one, in the worker that scanned the file; 3: compressed
@@ -198,7 +197,7 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, checks: dict[str, Check]) -> None:
+    def __init__(self, data: bytes | memoryview, checks: dict[str, Check]) -> None:
         super().__init__(io.BytesIO(data))
         self.checks = checks
 
@@ -223,7 +222,8 @@ def _load(path: Path, key: bytes, scope: str, checks: dict[str, Check]) -> Any:
         return None
 
 
-def _write(directory: Path, name: str, blob: bytes) -> None:
+def _write(directory: Path, name: str, key: bytes, scope: str, obj: Any) -> None:
+    """`obj` pickled and signed into directory/name, atomically, as it is pickled (never whole in memory)."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         ignore = directory / ".gitignore"
@@ -232,7 +232,9 @@ def _write(directory: Path, name: str, blob: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
+                writer = SealedWriter(fh, key, scope)
+                _Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+                writer.close()
             os.replace(tmp, directory / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -289,7 +291,7 @@ class ScanCache:
     def save_hashes(self, keep_unvisited: bool) -> None:
         hashes = {**self.hashes_old, **self.hashes_new} if keep_unvisited else self.hashes_new
         if hashes != self.hashes_old:
-            _write(self.directory, STAT_FILE, _sealed(self.key, self.scope, _dumps(hashes)))
+            _write(self.directory, STAT_FILE, self.key, self.scope, hashes)
 
     def load_entries(self) -> None:
         stored = _load(self.directory / CACHE_FILE, self.key, self.scope, self.checks)
@@ -320,7 +322,7 @@ class ScanCache:
         entries = {**self.old, **self.new} if keep_unvisited else self.new
         if entries.keys() == self.old.keys() and all(entries[k] is self.old[k] for k in entries):
             return
-        _write(self.directory, CACHE_FILE, _sealed(self.key, self.scope, _dumps(entries)))
+        _write(self.directory, CACHE_FILE, self.key, self.scope, entries)
 
     # --- the whole tree: a repeated run on an unchanged tree reads one small record -----------
 
@@ -332,7 +334,7 @@ class ScanCache:
 
     def save_tree(self, output: ScanOutput, judged: Any) -> None:
         record = (self.tree_key, dataclasses.replace(output, facts=[]), judged)
-        _write(self.directory, TREE_FILE, _sealed(self.key, self.scope, _dumps(record)))
+        _write(self.directory, TREE_FILE, self.key, self.scope, record)
 
 
 _ENTRY = "_assess_entry"  # attribute of a worker's ScanOutput: (content hash after the scan, pickled entry)

@@ -136,7 +136,7 @@ def test_a_hostile_cache_cannot_hide_findings(project: Path, catalog: Catalog, t
     first = _scan(project, catalog)
     assert first.findings
     tree = project / cache.CACHE_DIR / cache.TREE_FILE
-    start = len(signed.MAGIC) + 32
+    start = len(signed.MAGIC)  # the scope follows the mark; the signature comes last
     scope = tree.read_bytes()[start : start + 64].decode()  # public: it hashes code, catalog and manifests
     key = cache.machine_key()
     assert key is not None
@@ -144,9 +144,9 @@ def test_a_hostile_cache_cannot_hide_findings(project: Path, catalog: Catalog, t
     output.findings = []
     record = cache._dumps((tree_key, output, (judged[0], ProjectOutcome())))
 
-    tree.write_bytes(cache._sealed(b"attacker-key-0123456789abcdef0123", scope, record))
+    tree.write_bytes(signed.seal(b"attacker-key-0123456789abcdef0123", scope, record))
     assert _picture(_scan(project, catalog)) == _picture(first)
-    tree.write_bytes(cache._sealed(key, scope, record))  # the control: with this machine's key it is believed
+    tree.write_bytes(signed.seal(key, scope, record))  # the control: with this machine's key it is believed
     assert _scan(project, catalog).findings == []
 
 
