@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog
+from assess.scan import engine
 
 Project = Callable[..., ScanSnapshot]
 
@@ -31,3 +34,18 @@ def scan(tmp_path: Path, catalog: Catalog) -> Project:
         return scan_project(root, catalog, ScanOptions(disabled=disabled, **options))  # type: ignore[arg-type]
 
     return run
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each text is parsed by the engine (in this process: ASSESS_WORKERS=1)."""
+    counts: Counter[str] = Counter()
+    real = engine.SgRoot
+
+    def counting(text: str, lang: str) -> Any:
+        counts[text] += 1
+        return real(text, lang)
+
+    monkeypatch.setattr(engine, "SgRoot", counting)
+    monkeypatch.setenv("ASSESS_WORKERS", "1")
+    return counts

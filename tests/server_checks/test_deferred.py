@@ -13,7 +13,6 @@ import pytest
 from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
-from assess.scan import engine
 from assess.scan.factscan import DEFERRABLE, REACH
 from assess.scan.importgraph import leading_to, specifiers
 from tests.conftest import REPO, copy_materialized
@@ -67,24 +66,10 @@ def _picture(root: Path, catalog: Catalog, defer: bool, monkeypatch: pytest.Monk
     )
 
 
-def _parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    parsed: Counter[str] = Counter()
-    real = engine.SgRoot
-
-    def counting(text: str, lang: str) -> Any:
-        parsed[text] += 1
-        return real(text, lang)
-
-    monkeypatch.setattr(engine, "SgRoot", counting)
-    monkeypatch.setenv("ASSESS_WORKERS", "1")  # parsing happens in this process, where it is counted
-    return parsed
-
-
 def test_the_chain_through_a_deferred_file_is_followed_and_the_dead_end_never_parsed(
-    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: Counter[str]
 ) -> None:
     root = write_tree(tmp_path / "p", CHAIN)
-    parsed = _parsed(monkeypatch)
     deferred = _picture(root, catalog, True, monkeypatch)
     endpoints = [dict(f) for f in deferred if ("check", "llm-endpoint-without-rate-limit") in f]
     assert {(e["path"], e["line"]) for e in endpoints} == {("src/server.ts", "4"), ("api/app/main.py", "6")}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,16 +17,8 @@ from tests.server_checks.conftest import write_tree
 
 
 def test_each_file_is_parsed_once_for_every_check_and_fact(
-    catalog: Catalog, demo_root: Path, monkeypatch: pytest.MonkeyPatch
+    catalog: Catalog, demo_root: Path, parsed: Counter[str]
 ) -> None:
-    parsed: Counter[str] = Counter()
-    real = engine.SgRoot
-
-    def counting(text: str, lang: str) -> Any:
-        parsed[text] += 1
-        return real(text, lang)
-
-    monkeypatch.setattr(engine, "SgRoot", counting)
     discovery = discover_files(demo_root)
     out = scan_files(discovery.files, ScanPlan.build(catalog), gather_facts(discovery.files), 1_000_000)
     assert out.facts, "the demo gave no facts"
