@@ -15,6 +15,7 @@ from typing import Any, cast
 from ast_grep_py import Config, SgNode
 
 from assess.models import Check
+from assess.scan.regexstart import with_start
 from assess.scan.rulebook import FAMILY, FactRule, path_matches, path_pattern
 
 SNIPPET_MAX = 200
@@ -107,7 +108,7 @@ class FactPlan:
             for tv in rule.text:
                 globs.extend(tv.paths)
                 words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
-                text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, re.compile(tv.regex, re.M)))
+                text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, with_start(tv.regex, re.M)))
         return cls(
             {k: tuple(v) for k, v in tree.items()},
             {k: tuple(v) for k, v in piggyback.items()},
