@@ -333,7 +333,8 @@ class ScanCache:
         return stored[1], stored[2]
 
     def save_tree(self, output: ScanOutput, judged: Any) -> None:
-        record = (self.tree_key, dataclasses.replace(output, facts=[]), judged)
+        # what only the judging and the second round read is not kept: the judged outcome is
+        record = (self.tree_key, dataclasses.replace(output, facts=[], imports=[], targets=set(), deferred=[]), judged)
         _write(self.directory, TREE_FILE, self.key, self.scope, record)
 
 

@@ -247,10 +247,10 @@ def scan_text(
                 facts_out.append(Fact("file", "deferred", rel, role, 1, 1, 1, ""))  # the index still knows it
                 continue
             _match_structural(matcher, plan, words, work, lang, code_role, text, spans, facts_out)
-        if graph is not None and facts_out is not None and any(f.kind in REACH for f in facts_out[start:]):
-            graph.targets.add(rel)
         if facts_out is not None and plan.fact_plan.text:
             collect_text_facts(rel, role, text, words, plan.fact_plan, facts_out)
+        if graph is not None and facts_out is not None and any(f.kind in REACH for f in facts_out[start:]):
+            graph.targets.add(rel)
     if plan.key_routes:
         server = tuple(r for r in regions or () if r.server)
         place = KeyPlace(rel, role, kind, tracked, server, public_prefixes(facts.frameworks))
