@@ -110,6 +110,11 @@ SPECIFIERS = [
         ["app", "app.core.llm", "app.x", "json"],
     ),
     ("python", "from .. import util\n", ["..", "..util"]),
+    (
+        "python",
+        "from x import a, \\\n    b\nimport os; import app.llm\ny = 1; from .m import (c as d)\n",
+        [".m", ".m.c", "app.llm", "os", "x", "x.a", "x.b"],
+    ),
 ]
 
 
