@@ -80,3 +80,18 @@ def test_no_cache_when_turned_off(trees: tuple[Path, Path], loads: list[Path], m
     load_catalog(*trees)
     assert len(loads) == 2
     assert not catalog_module._cache_path().exists()
+
+
+def test_the_cached_catalog_brings_the_rule_gate_formulas_of_its_own_rules(
+    trees: tuple[Path, Path], loads: list[Path]
+) -> None:
+    from assess.scan.rulegate import GATE, rule_formula
+
+    load_catalog(*trees)
+    cached = load_catalog(*trees)
+    assert len(loads) == 1
+    configs = {id(rule): rule for check in cached.checks.values() for rule in check.rules.values()}
+    assert configs and set(configs) <= {id(config) for config, _ in cached.gate}  # the very objects
+    for config, formula in cached.gate:
+        assert formula == rule_formula(config)
+        assert GATE.formula(config) == formula

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_c  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 import re._parser as sre_p  # type: ignore[import-not-found]
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeAlias
 
 # A formula: None (no requirement), a literal, or ("&" | "|", parts)
@@ -219,6 +219,12 @@ class RuleGate:
 
     def formula(self, config: Mapping[str, Any]) -> Formula:
         return self._entry(config)[1]
+
+    def seed(self, known: Iterable[tuple[Mapping[str, Any], Formula]]) -> None:
+        """Formulas derived earlier (kept with the cached catalog), for these very config objects."""
+        for config, formula in known:
+            if id(config) not in self._formulas:
+                self._formulas[id(config)] = (config, formula, _tested(formula))
 
     def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:
         """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
