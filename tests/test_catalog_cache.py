@@ -13,6 +13,7 @@ from assess import catalog as catalog_module
 from assess import paths, signed
 from assess.catalog import load_catalog
 from assess.errors import InputError
+from assess.scan.rulegate import GATE, rule_formula
 
 
 @pytest.fixture
@@ -85,8 +86,6 @@ def test_no_cache_when_turned_off(trees: tuple[Path, Path], loads: list[Path], m
 def test_the_cached_catalog_brings_the_rule_gate_formulas_of_its_own_rules(
     trees: tuple[Path, Path], loads: list[Path]
 ) -> None:
-    from assess.scan.rulegate import GATE, rule_formula
-
     load_catalog(*trees)
     cached = load_catalog(*trees)
     assert len(loads) == 1
