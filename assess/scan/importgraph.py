@@ -27,7 +27,8 @@ _JS_ALIASES = ("@/", "~/", "#/", "src/", "app/", "lib/")
 # Any string literal that names a relative or aliased module: import, export ... from, require, import().
 _JS_SPECIFIER = re.compile(r"""(['"`])((?:\.{1,2}/|\.{1,2}(?=['"`])|[@~#]/|src/|app/|lib/)[^'"`\n]*)\1""")
 # at a line start or after `;`; the names may run on in parentheses or after a backslash at the line end
-_PY_FROM = re.compile(r"(?:^|;)[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n#;\\]|\\\n)*)", re.M)
+# (the parenthesised list is bounded: an unclosed one in a hostile file must not make the scan quadratic)
+_PY_FROM = re.compile(r"(?:^|;)[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]*(\([^)]{0,4000}\)|(?:[^\n#;\\]|\\\n)*)", re.M)
 _PY_IMPORT = re.compile(r"(?:^|;)[ \t]*import[ \t]+((?:[^\n#;\\]|\\\n)+)", re.M)
 _PY_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
