@@ -235,7 +235,7 @@ def scan_text(
     if kind == "source":
         words = plan.lexicon.find(data)
         parts = _code_parts(rel, regions, role)
-        if graph is not None and parts:
+        if graph is not None and parts and plan.defer:  # only the graph of a deferring scan reads them
             graph.imports.append((rel, specifiers(parts[0][0], text)))
         start = len(facts_out) if facts_out is not None else 0
         for lang, spans, code_role in parts:

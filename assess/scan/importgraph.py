@@ -55,11 +55,12 @@ class _Resolver:
 
     def __init__(self, files: Iterable[str]) -> None:
         self.files = set(files)
+        self.python_files = {rel for rel in self.files if parsed_language(rel) == "python"}
         self.python: dict[str, list[str]] = defaultdict(list)  # dotted suffix -> files
         self.js_tails: dict[str, list[str]] = defaultdict(list)  # path without suffix (and /index) -> files
         self.js_by_name: dict[str, set[str]] = defaultdict(set)  # last part of such a path -> those paths
         for rel in self.files:
-            lang = parsed_language(rel)
+            lang = "python" if rel in self.python_files else parsed_language(rel)
             if lang == "python":
                 parts = rel.split("/")
                 parts[-1] = parts[-1].rsplit(".", 1)[0]
@@ -74,7 +75,7 @@ class _Resolver:
                     self.js_by_name[tail.rsplit("/", 1)[-1]].add(tail)
 
     def resolve(self, rel: str, spec: str) -> list[str]:
-        if parsed_language(rel) == "python":
+        if rel in self.python_files or (rel not in self.files and parsed_language(rel) == "python"):
             return self._python(rel, spec)
         return self._js(rel, spec)
 
