@@ -20,7 +20,7 @@ from assess.scan.factscan import (
     REACH,
     Fact,
     FactPlan,
-    _TreeVariant,
+    TreeVariant,
     collect_text_facts,
     collect_tree_facts,
     plan_facts,
@@ -271,7 +271,7 @@ def _code_parts(
     return [(lang, spans, BACKEND if server else role) for (lang, server), spans in parts.items()]
 
 
-Work = tuple[list[Check], list[_TreeVariant]]  # the checks and anchor fact rules to run on one code part
+Work = tuple[list[Check], list[TreeVariant]]  # the checks and anchor fact rules to run on one code part
 
 
 def _structural_work(

@@ -60,7 +60,7 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
-class _TreeVariant:
+class TreeVariant:
     fact: FactRule
     label: str
     keywords: frozenset[bytes]  # empty: no prefilter
@@ -82,17 +82,17 @@ class _TextVariant:
 class FactPlan:
     """Fact rules arranged for the hot loop, per ast-grep family."""
 
-    tree: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # anchors: may cause a parse
-    piggyback: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # only when parsed anyway
-    dynamic: dict[str, tuple[_TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
+    tree: dict[str, tuple[TreeVariant, ...]] = field(default_factory=dict)  # anchors: may cause a parse
+    piggyback: dict[str, tuple[TreeVariant, ...]] = field(default_factory=dict)  # only when parsed anyway
+    dynamic: dict[str, tuple[TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
     text: tuple[_TextVariant, ...] = ()
     text_paths: re.Pattern[str] | None = None
 
     @classmethod
     def build(cls, rules: Iterable[FactRule]) -> FactPlan:
-        tree: dict[str, list[_TreeVariant]] = {}
-        piggyback: dict[str, list[_TreeVariant]] = {}
-        dynamic: dict[str, list[_TreeVariant]] = {}
+        tree: dict[str, list[TreeVariant]] = {}
+        piggyback: dict[str, list[TreeVariant]] = {}
+        dynamic: dict[str, list[TreeVariant]] = {}
         text: list[_TextVariant] = []
         globs: list[str] = []  # every text variant's paths: most files match none, and skip them all at once
         for rule in rules:
@@ -100,9 +100,7 @@ class FactPlan:
                 for variant in rule.variants(family):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
                     template = json.dumps(variant.rule) if rule.names_from else ""
-                    entry = _TreeVariant(
-                        rule, variant.label, words, variant.rule, path_pattern(variant.paths), template
-                    )
+                    entry = TreeVariant(rule, variant.label, words, variant.rule, path_pattern(variant.paths), template)
                     target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
                     target.setdefault(family, []).append(entry)
             for tv in rule.text:
@@ -122,16 +120,16 @@ class FactPlan:
         tree = {w for group in (*self.tree.values(), *self.piggyback.values()) for v in group for w in v.keywords}
         return tree | {w for v in self.text for w in v.keywords}
 
-    def tree_variants(self, lang: str, found: frozenset[bytes]) -> list[_TreeVariant]:
+    def tree_variants(self, lang: str, found: frozenset[bytes]) -> list[TreeVariant]:
         """The anchor variants whose keywords occur in the file (`found`: its words from the plan's lexicon):
         non-empty means the file is worth a parse."""
         return _wanted(self.tree.get(FAMILY.get(lang, ""), ()), found)
 
-    def extra_variants(self, lang: str, found: frozenset[bytes]) -> list[_TreeVariant]:
+    def extra_variants(self, lang: str, found: frozenset[bytes]) -> list[TreeVariant]:
         return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
 
 
-def _wanted(variants: Iterable[_TreeVariant], found: frozenset[bytes]) -> list[_TreeVariant]:
+def _wanted(variants: Iterable[TreeVariant], found: frozenset[bytes]) -> list[TreeVariant]:
     return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
 
@@ -155,7 +153,7 @@ def _line_text(text: str, index: int) -> str:
     return text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX]
 
 
-def _fact_from(node: SgNode, variant: _TreeVariant, rel: str, role: str, text: str) -> Fact:
+def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: str) -> Fact:
     rng = node.range()
     values: dict[str, str] = {}
     lists: dict[str, tuple[str, ...]] = {}
@@ -184,7 +182,7 @@ def _fact_from(node: SgNode, variant: _TreeVariant, rel: str, role: str, text: s
     )
 
 
-def _run(root: SgNode, variants: Iterable[_TreeVariant], rel: str, role: str, text: str, out: list[Fact]) -> None:
+def _run(root: SgNode, variants: Iterable[TreeVariant], rel: str, role: str, text: str, out: list[Fact]) -> None:
     for variant in variants:
         for node in root.find_all(cast("Config", variant.config)):
             out.append(_fact_from(node, variant, rel, role, text))
@@ -211,7 +209,7 @@ def collect_tree_facts(
     text: str,
     words: frozenset[bytes],
     plan: FactPlan,
-    anchors: list[_TreeVariant],
+    anchors: list[TreeVariant],
     out: list[Fact],
 ) -> None:
     """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both.
@@ -224,7 +222,7 @@ def collect_tree_facts(
         if names:
             filled = json.dumps("|".join(re.escape(n) for n in names))[1:-1]  # as it reads inside a JSON string
             config = json.loads(variant.template.replace("{names}", filled))
-            _run(root, (_TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
+            _run(root, (TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
     out.extend(found)
 
 
