@@ -1,7 +1,8 @@
 """The second round for deferred files: those that lead to a REACH fact are scanned in full, in place.
 
-A plan with `defer` on leaves unparsed the files whose only reason for a parse is their imports
-(engine.py, importgraph.py); most of a project's files are of that kind. Once every file's imports are
+A plan with `defer` on leaves unparsed the files whose only reasons for a parse are imports, routes or retry
+wrappers (factscan.DEFERRABLE; engine.py, importgraph.py); most of a project's files are of that kind.
+Once every file's imports are
 known, the deferred files that lead to a file holding an LLM call or a rate-limit check are scanned again
 with `defer` off, and their facts replace the placeholder they left, at the same place in the order, so
 the judges see exactly what one round with `defer` off would have given them.
