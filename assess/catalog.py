@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+import pydantic
 from pydantic import ValidationError
 
 from assess import paths
@@ -178,7 +180,9 @@ def _cache_scope(checks_root: Path, questions_root: Path) -> str | None:
 
     if not cache_enabled():
         return None
-    digest = hashlib.sha256(f"{__version__}\0{checks_root}\0{questions_root}".encode("utf-8", "surrogateescape"))
+    # the pickled models are only as good as the libraries that made them: their versions are in the key
+    versions = f"{__version__}\0{sys.version}\0{pydantic.VERSION}\0{_library_version('ast-grep-py')}"
+    digest = hashlib.sha256(f"{versions}\0{checks_root}\0{questions_root}".encode("utf-8", "surrogateescape"))
     try:
         for path in [*sorted(Path(__file__).parent.rglob("*.py")), *_catalog_files(checks_root, questions_root)]:
             digest.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
@@ -186,6 +190,15 @@ def _cache_scope(checks_root: Path, questions_root: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _library_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _cache_path() -> Path:
