@@ -285,7 +285,7 @@ def main() -> int:
         clear_cache(ten)
     print("bench: phases, --help, TUI, PDF", file=sys.stderr)
     phase = phases(one, 1)
-    warm_phase = phases(one, 1, warm=True)
+    warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
     helps = help_time(max(runs, 5))
     tui = tui_first_frame(few) if (REPO / "assess" / "tui" / "app.py").exists() else "not available"
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
