@@ -224,6 +224,7 @@ def scan_project(
         facts,
         options.max_bytes,
         progress=lambda done, total: note("scan", done, total),
+        follow=lambda done, total: note("follow", done, total),
         root=discovery.root,
         partial=options.files is not None or bool(options.changed_since),
     )

@@ -370,8 +370,11 @@ def cached_scan(
     *,
     root: Path | None = None,
     partial: bool = False,
+    follow: Callable[[int, int], None] | None = None,
 ) -> ScanOutput:
     """`engine.scan_files` with results reused from `root/.assess/cache` and the misses spread over the cores.
+
+    `follow` reports the second round: deferred files that lead to an LLM call, scanned after the walk.
 
     `partial`: only some of the project's files are listed (pre-commit, --changed-since), so entries of
     the others are kept. When no file changed since the last run, the output comes from one record written
@@ -384,7 +387,7 @@ def cached_scan(
     if cache is None:
         for cand, out in zip(files, scan_each(files, plan, facts, max_bytes, progress), strict=True):
             settler.add(cand, out)
-        settler.settle(files, lambda again: scan_each(again, full_plan(plan), facts, max_bytes))
+        settler.settle(files, lambda again: scan_each(again, full_plan(plan), facts, max_bytes, follow))
         return settler.total
     cache.load_hashes()
     digests = [cache.digest(cand, max_bytes) for cand in files]
@@ -402,7 +405,7 @@ def cached_scan(
     settler.settle(
         files,
         lambda again: _through_cache(
-            cache, again, [known[c.rel] for c in again], full_plan(plan), facts, max_bytes, None, FULL
+            cache, again, [known[c.rel] for c in again], full_plan(plan), facts, max_bytes, follow, FULL
         ),
     )
     cache.save(keep_unvisited=partial)

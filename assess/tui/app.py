@@ -52,6 +52,8 @@ def scan_line(phase: str, done: int, total: int) -> str:
         return f"Scanning: reading the manifests among {total} files…"
     if phase == "scan":
         return f"Scanning: {done} of {total} files {progress_bar(done, total)}"
+    if phase == "follow":
+        return f"Scanning: following imports to the LLM calls, {done} of {total} files {progress_bar(done, total)}"
     return "Scanning…"
 
 
@@ -131,7 +133,7 @@ class AssessApp(App[int]):
         def progress(phase: str, done: int, total: int) -> None:
             nonlocal last
             now = time.monotonic()
-            if phase == "scan" and done not in (0, total) and now - last < PROGRESS_EVERY:
+            if phase in ("scan", "follow") and done not in (0, total) and now - last < PROGRESS_EVERY:
                 return  # a large project reports every file: the screen needs a few updates a second
             last = now
             self.post_message(ScanProgress(phase, done, total))

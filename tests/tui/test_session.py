@@ -10,7 +10,7 @@ from assess.answers import load_answers, save_answer
 from assess.assessment import ScanSnapshot
 from assess.catalog import Catalog
 from assess.errors import InputError
-from assess.tui.app import build_app, parse_args, run_tui
+from assess.tui.app import build_app, parse_args, run_tui, scan_line
 from assess.tui.session import ReportTargets, Session
 from tests.tui.conftest import frozen_snapshot
 
@@ -111,3 +111,10 @@ def test_project_config_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (project / ".assess.toml").write_text("fail_undr = 3\n")
     with pytest.raises(InputError, match="unknown key 'fail_undr'"):
         build_app([str(project)])
+
+
+def test_the_scan_line_names_the_second_round() -> None:
+    """After the walk, deferred files that lead to an LLM call are scanned: the status line says so."""
+    assert scan_line("scan", 5, 21).startswith("Scanning: 5 of 21 files")
+    line = scan_line("follow", 3, 12)
+    assert line.startswith("Scanning: following imports to the LLM calls, 3 of 12 files")
