@@ -41,10 +41,10 @@ class Settler:
         add(self.total, out)
 
     def settle(self, files: Sequence[Candidate], rescan: Rescan) -> None:
+        total = self.total
+        imports, total.imports = dict(total.imports), []  # read here only: not held while judging
         if not self.spots:
             return
-        total = self.total
-        imports = dict(total.imports)
         lead = leading_to(imports, total.targets, (c.rel for c in files if c.kind == "source"))
         spots = [spot for spot in self.spots if spot[0].rel in lead]
         outputs = list(rescan([cand for cand, _, _ in spots])) if spots else []
