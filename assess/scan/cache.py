@@ -52,7 +52,7 @@ from assess.signed import SealedWriter, machine_key
 from assess.signed import cache_enabled as enabled
 from assess.signed import unseal as _unsealed
 
-CACHE_FORMAT = 3  # 2: entries pickled one by one, in the worker that scanned the file; 3: compressed
+CACHE_FORMAT = 4  # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome

@@ -64,7 +64,6 @@ class ScanOutput:
     findings: list[RawFinding] = field(default_factory=list)
     files_scanned: int = 0
     files_keys_only: int = 0  # bundles and minified files: read for keys, skipped by every other check
-    files_parsed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)

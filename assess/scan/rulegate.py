@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_c  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 import re._parser as sre_p  # type: ignore[import-not-found]
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 # A formula: None (no requirement), a literal, or ("&" | "|", parts)
@@ -158,16 +158,9 @@ def rule_formula(config: Mapping[str, Any]) -> Formula:
     return _Deriver(utils if isinstance(utils, Mapping) else {}).rule(config.get("rule"))
 
 
-def holds(formula: Formula, found: Collection[bytes]) -> bool:
+def holds(formula: Formula, found: frozenset[bytes]) -> bool:
     """Whether the formula holds for a file whose literals (of those the formula names) are `found`."""
-    if formula is None:
-        return True
-    if isinstance(formula, bytes):
-        return formula in found
-    op, parts = formula
-    if op == "&":
-        return all(holds(p, found) for p in parts)
-    return any(holds(p, found) for p in parts)
+    return _holds(_tested(formula), found)
 
 
 def literals(formula: Formula) -> set[bytes]:
