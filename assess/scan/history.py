@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.models import Check
-from assess.scan.engine import SNIPPET_MAX, RawFinding, ScanPlan, fingerprint
+from assess.scan.engine import SNIPPET_MAX, RawFinding, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.gitsafe import stream_git
+from assess.scan.plan import ScanPlan
 from assess.scan.redact import redact, redact_text, secret_hash
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from assess.models import Check
+from assess.scan.callsites import models_and_providers
 from assess.scan.engine import RawFinding, ScanOutput, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
@@ -87,16 +88,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> ProjectOutcome:
-    """Findings of the project checks, models and providers of the call sites; enriches `output.findings`."""
+def judge_project(
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, reach: frozenset[str] | None = None
+) -> ProjectOutcome:
+    """Findings of the project checks, models and providers of the call sites; enriches `output.findings`.
+    `reach`: the fact kinds the judges may follow calls to (the plan's)."""
     with _collector_paused():
-        return _judge_project(checks, output, project)
+        return _judge_project(checks, output, project, reach)
 
 
-def _judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> ProjectOutcome:
-    from assess.scan.callsites import models_and_providers
-
-    index = ProjectIndex(output.facts, project)
+def _judge_project(
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, reach: frozenset[str] | None
+) -> ProjectOutcome:
+    index = ProjectIndex(output.all_facts(), project, reach)
     ctx = Context(index)
     outcome = ProjectOutcome()
     seen: Counter[tuple[str, str, str]] = Counter()

@@ -177,8 +177,10 @@ class ProjectIndex:
     """Every lookup the judges make is a dictionary hit or a bisect within one file, so judging grows
     with the number of facts, not with its square. Results keep the order of the facts as found."""
 
-    def __init__(self, facts: Iterable[Fact], project: ProjectFacts) -> None:
+    def __init__(self, facts: Iterable[Fact], project: ProjectFacts, reach: frozenset[str] | None = None) -> None:
+        """`reach`: the fact kinds calls may be followed to (the plan's `reach` facts); None: any kind."""
         self.project = project
+        self.reach = reach
         self.by_kind: dict[str, list[Fact]] = defaultdict(list)
         self._by_file: dict[str, dict[str, list[Fact]]] = {}  # file -> kind -> facts
         for fact in facts:
@@ -505,6 +507,10 @@ class ProjectIndex:
 
     def reaching(self, kind: str) -> dict[tuple[str, int], Reach]:
         """Every function that reaches a fact of `kind`, keyed by (file, line), with how it gets there."""
+        if self.reach is not None and kind not in self.reach:
+            # deferral parses late only the files that lead to a `reach` fact: a chain to another kind
+            # could pass through a file never parsed, and the answer would depend on deferral
+            raise ValueError(f"calls are followed only to `reach` facts, not to '{kind}' (checks/_facts)")
         if kind in self._reaching:
             return self._reaching[kind]
         reached: dict[tuple[str, int], Reach] = {}
