@@ -33,7 +33,6 @@ from assess.scan.facts import gather_facts
 from assess.scan.gitsafe import head_commit
 from assess.scan.history import scan_history
 from assess.scan.languages import parsed_language
-from assess.scan.redact import register_key_patterns
 from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
 from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
@@ -192,7 +191,6 @@ def scan_project(
         raise InputError("path does not exist", root)
     if not root.is_dir():
         raise InputError("not a folder", root)
-    register_key_patterns(p.regex for c in catalog.checks.values() for p in c.patterns)
     unknown = sorted((options.disabled | {c for c, _ in options.severity}) - set(catalog.checks))
     if unknown:
         raise InputError(f"unknown check id(s) in settings: {', '.join(unknown)} (see 'assess checks')")
@@ -230,7 +228,8 @@ def scan_project(
     )
     # project checks judge the facts of every file: a partial scan (pre-commit, --changed-since) skips them
     partial = options.files is not None or bool(options.changed_since)
-    project = cached_judge([] if partial else plan.project_checks, scanned, facts)  # judge_project, reused
+    checks = [] if partial else plan.project_checks
+    project = cached_judge(checks, scanned, facts, plan.keys.redactor)  # judge_project, reused
     scanned.findings.extend(project.findings)
     if options.git_history and discovery.in_git:
         note("history", 0, 0)

@@ -395,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # the last line of defence: one line, exit 3, traceback only on request
         if os.environ.get("ASSESS_DEBUG"):
             raise
-        from assess.scan.redact import redact_text
+        from assess.redact import redact_text
 
         detail = redact_text(f"{type(exc).__name__}: {exc}").replace("\n", " ")[:300]
         print(f"assess: internal error: {detail} (set ASSESS_DEBUG=1 for details)", file=sys.stderr)

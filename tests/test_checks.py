@@ -94,7 +94,8 @@ def test_check_fixtures(check_dir: Path, catalog: Catalog, tmp_path: Path) -> No
         plan = ScanPlan.build(catalog, enabled=[check.id], defer=True)  # as scan_project: deferred files too
         facts = gather_facts(discovery.files)
         out = scan_settled(discovery.files, plan, facts, 1_000_000)
-        out.findings += judge_project(plan.project_checks, out, facts).findings  # after the walk, as scan_project
+        judged = judge_project(plan.project_checks, out, facts, plan.keys.redactor)  # after the walk, as scan_project
+        out.findings += judged.findings
         prefix = project.relative_to(root)
         reported |= {((prefix / f.rel).as_posix(), f.line) for f in out.findings if f.check.id == check.id}
 

@@ -22,8 +22,8 @@ from markupsafe import Markup, escape
 
 from assess import paths
 from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, Finding, RuleDoc
+from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
-from assess.scan.redact import redact_text
 from assess.scoring import GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP
 
 MARKS = {

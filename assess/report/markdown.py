@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 
 from assess.models import AssessmentResult, Exposure, ExposureScenario, Finding
+from assess.redact import redact_text
 from assess.report.html import MARKS, band, count, day, duration, money
-from assess.scan.redact import redact_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Inline Markdown needs only these escaped mid-line: with [ and ] escaped no link or image can form,

@@ -7,7 +7,7 @@ from typing import Any
 
 from assess.catalog import Catalog
 from assess.models import AssessmentResult, Check, Finding
-from assess.scan.redact import redact_text
+from assess.redact import redact_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}

@@ -42,6 +42,7 @@ from typing import Any
 
 from assess import __version__
 from assess.models import Check
+from assess.redact import Redactor
 from assess.scan.deferred import Settler, full_plan
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.engine import ScanOutput, ScanPlan
@@ -438,7 +439,7 @@ def _through_cache(
         yield out
 
 
-def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> Any:
+def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor) -> Any:
     """`judge_project`, or the outcome judged on this very tree last time (see `cached_scan`)."""
     from assess.scan.project_checks import judge_project
 
@@ -447,7 +448,7 @@ def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFa
     ids = tuple(c.id for c in checks)
     if handle is not None and handle[1] is not None and handle[1][0] == ids:
         return handle[1][1]
-    outcome = judge_project(checks, output, project)  # also enriches output.findings: stored after it
+    outcome = judge_project(checks, output, project, redactor)  # also enriches output.findings: stored after it
     if handle is not None and handle[0].tree_key is not None:
         handle[0].save_tree(output, (ids, outcome))
     return outcome

@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from assess.models import Check
+from assess.redact import Redactor
 from assess.scan.engine import RawFinding, ScanOutput, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
 from assess.scan.judges import JUDGES, Context, Verdict
 from assess.scan.project_index import ProjectIndex
-from assess.scan.redact import redact_text
 
 
 @dataclass
@@ -34,9 +34,9 @@ def _format(template: str, values: dict[str, str]) -> str:
         return template
 
 
-def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]]) -> RawFinding:
+def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]], redactor: Redactor) -> RawFinding:
     at = verdict.at
-    snippet = redact_text(at.snippet)
+    snippet = redactor(at.snippet)
     key = (check.id, at.rel, " ".join(snippet.split()))
     ordinal = seen[key]
     seen[key] += 1
@@ -87,13 +87,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> ProjectOutcome:
-    """Findings of the project checks, models and providers of the call sites; enriches `output.findings`."""
+def judge_project(
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor
+) -> ProjectOutcome:
+    """Findings of the project checks, models and providers of the call sites; enriches `output.findings`.
+
+    `redactor` (ScanPlan.keys.redactor) hides keys in the snippets, as the per-file scan does.
+    """
     with _collector_paused():
-        return _judge_project(checks, output, project)
+        return _judge_project(checks, output, project, redactor)
 
 
-def _judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts) -> ProjectOutcome:
+def _judge_project(
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor
+) -> ProjectOutcome:
     from assess.scan.callsites import models_and_providers
 
     index = ProjectIndex(output.facts, project)
@@ -105,7 +112,7 @@ def _judge_project(checks: Iterable[Check], output: ScanOutput, project: Project
         judgement = judge.run(ctx, judge.params.model_validate(check.params))
         if judgement.applied:
             outcome.applied_items.add(check.checklist)
-        outcome.findings += [_finding(check, v, seen) for v in judgement.verdicts]
+        outcome.findings += [_finding(check, v, seen, redactor) for v in judgement.verdicts]
     _enrich(output.findings, ctx)
     outcome.models, outcome.providers = models_and_providers(index, ctx.sites)
     return outcome
