@@ -316,7 +316,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from assess.report.json_report import load_result
+    from assess.result_io import load_result
 
     result = load_result(Path(args.result))
     outputs = {name: getattr(args, name, None) for name in OUTPUTS}
