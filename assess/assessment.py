@@ -12,6 +12,7 @@ from assess.answers import default_path, load_answers
 from assess.baseline import Baseline, load_baseline, mark_new
 from assess.catalog import Catalog
 from assess.errors import InputError
+from assess.grades import grade_for
 from assess.models import (
     SEVERITY_ORDER,
     AnswerResult,
@@ -34,7 +35,7 @@ from assess.scan.gitsafe import head_commit
 from assess.scan.history import scan_history
 from assess.scan.languages import parsed_language
 from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
-from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
+from assess.scoring import ItemInput, gains, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
 
 IGNORE_FILE = Path(".assess") / "ignore.yaml"
