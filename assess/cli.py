@@ -136,7 +136,7 @@ def _text_renderer(name: str) -> Callable[[AssessmentResult], str]:
     if name == "sarif":
         from assess.report.sarif import render_sarif
 
-        return lambda result: render_sarif(result, _catalog())
+        return render_sarif
     if name == "markdown":
         from assess.report.markdown import render_markdown
 
