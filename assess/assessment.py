@@ -12,6 +12,7 @@ from assess.answers import default_path, load_answers
 from assess.baseline import Baseline, load_baseline, mark_new
 from assess.catalog import Catalog
 from assess.errors import InputError
+from assess.grades import grade_for
 from assess.models import (
     SEVERITY_ORDER,
     AnswerResult,
@@ -33,10 +34,9 @@ from assess.scan.gitsafe import head_commit
 from assess.scan.history import scan_history
 from assess.scan.languages import parsed_language
 from assess.scan.plan import ScanPlan
-from assess.scan.redact import register_key_patterns
 from assess.scan.run import run_scan
 from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
-from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
+from assess.scoring import ItemInput, gains, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
 
 IGNORE_FILE = Path(".assess") / "ignore.yaml"
@@ -193,7 +193,6 @@ def scan_project(
         raise InputError("path does not exist", root)
     if not root.is_dir():
         raise InputError("not a folder", root)
-    register_key_patterns(p.regex for c in catalog.checks.values() for p in c.patterns)
     unknown = sorted((options.disabled | {c for c, _ in options.severity}) - set(catalog.checks))
     if unknown:
         raise InputError(f"unknown check id(s) in settings: {', '.join(unknown)} (see 'assess checks')")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assess.models import BaselineInfo, Finding
-from assess.report.json_report import load_result
+from assess.result_io import load_result
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def _text_renderer(name: str) -> Callable[[AssessmentResult], str]:
     if name == "sarif":
         from assess.report.sarif import render_sarif
 
-        return lambda result: render_sarif(result, _catalog())
+        return render_sarif
     if name == "markdown":
         from assess.report.markdown import render_markdown
 
@@ -316,7 +316,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from assess.report.json_report import load_result
+    from assess.result_io import load_result
 
     result = load_result(Path(args.result))
     outputs = {name: getattr(args, name, None) for name in OUTPUTS}
@@ -395,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # the last line of defence: one line, exit 3, traceback only on request
         if os.environ.get("ASSESS_DEBUG"):
             raise
-        from assess.scan.redact import redact_text
+        from assess.redact import redact_text
 
         detail = redact_text(f"{type(exc).__name__}: {exc}").replace("\n", " ")[:300]
         print(f"assess: internal error: {detail} (set ASSESS_DEBUG=1 for details)", file=sys.stderr)

@@ -5,7 +5,7 @@ Pure functions, table-tested. The rules (README "How the score works" says the s
   With no answer, an item whose code checks ran and found nothing scores 100 on code evidence alone;
   an item with neither answers nor checks is `unknown` and carries no weight.
 - Unsuppressed findings cap the item by their worst severity (critical 0, high 30, medium 60,
-  low 85): evidence in code beats a reassuring answer.
+  low 85): evidence in code beats a reassuring answer. The scale itself lives in assess/grades.py.
 - Status: pass >= 80, partial >= 40, fail below; unknown when unscored.
 - Overall: the weighted mean of scored items (weights in questions/*.yaml); grade A >= 90,
   B >= 75, C >= 60, D >= 40, else F.
@@ -16,11 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SEVERITY_CAP = {"critical": 0, "high": 30, "medium": 60, "low": 85, "info": 100}
-PASS_AT = 80
-PARTIAL_AT = 40
-GRADES = ((90, "A"), (75, "B"), (60, "C"), (40, "D"), (0, "F"))
-NOT_ASSESSED = "not assessed"
+from assess.grades import PARTIAL_AT, PASS_AT, SEVERITY_CAP
 
 
 @dataclass(frozen=True)
@@ -59,12 +55,6 @@ def score_item(item: ItemInput) -> ItemScore:
     score = round(base)
     status = "pass" if score >= PASS_AT else "partial" if score >= PARTIAL_AT else "fail"
     return ItemScore(status, score, "; ".join(parts))
-
-
-def grade_for(score: int | None) -> str:
-    if score is None:
-        return NOT_ASSESSED
-    return next(letter for floor, letter in GRADES if score >= floor)
 
 
 def overall_score(items: Mapping[str, tuple[int, int | None]]) -> int | None:

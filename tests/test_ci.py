@@ -80,6 +80,26 @@ def test_sarif_is_valid_and_complete(repo: Path, tmp_path: Path, capsys: pytest.
     assert browser["partialFingerprints"]["assessFingerprint/v1"]
 
 
+def test_sarif_renders_from_a_saved_result_alone(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanned, saved = tmp_path / "scan.sarif", tmp_path / "r.json"
+    code, _, err = run(["scan", str(repo), "-q", "--sarif", str(scanned), "--json", str(saved)], capsys)
+    assert code == 0, err
+
+    def no_catalog() -> None:
+        raise AssertionError("render loaded the catalog")
+
+    monkeypatch.setattr("assess.catalog.load_catalog", no_catalog)
+    code, _, err = run(["render", str(saved), "--sarif", str(tmp_path / "render.sarif")], capsys)
+    assert code == 0, err
+    rendered = json.loads((tmp_path / "render.sarif").read_text())
+    jsonschema.validate(rendered, SCHEMA)
+    assert rendered == json.loads(scanned.read_text())
+    rules = rendered["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted({f["ruleId"] for f in rendered["runs"][0]["results"]})
+
+
 def test_fingerprints_survive_moved_lines(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, before = scan_json(repo, capsys)
     client = repo / "web" / "src" / "client.ts"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assess.scoring import ItemInput, gains, grade_for, overall_score, score_item
+from assess.grades import grade_for
+from assess.scoring import ItemInput, gains, overall_score, score_item
 
 CASES = [
     # (answer scores, finding severities, checks ran) -> (status, score)

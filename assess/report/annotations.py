@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assess.models import AssessmentResult
-from assess.scan.redact import redact_text
+from assess.redact import redact_text
 
 COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
 

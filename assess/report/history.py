@@ -54,7 +54,7 @@ def _result_files(sources: Iterable[Path]) -> list[Path]:
 
 def load_history(sources: Iterable[Path]) -> list[HistoryPoint]:
     """Each source is a result JSON or a folder of them; a file that is not an assess result is an error."""
-    from assess.report.json_report import load_result
+    from assess.result_io import load_result
 
     return [HistoryPoint.of(load_result(path)) for path in _result_files(sources)]
 

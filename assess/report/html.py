@@ -21,10 +21,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from assess import paths
+from assess.grades import GRADE_FLOORS, GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP, band
 from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, Finding, RuleDoc
+from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
-from assess.scan.redact import redact_text
-from assess.scoring import GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP
 
 MARKS = {
     "pass": ("✓", "pass"),
@@ -32,15 +32,6 @@ MARKS = {
     "fail": ("✗", "fail"),
     "unknown": ("?", "unknown"),
 }
-# What each grade means for the reader; the grade boundaries themselves live in assess/scoring.py.
-BANDS = {
-    "A": ("Well protected", "pass"),
-    "B": ("Mostly protected", "pass"),
-    "C": ("Gaps to close", "partial"),
-    "D": ("Exposed", "partial"),
-    "F": ("High risk", "fail"),
-}
-GRADE_FLOORS = tuple((grade, floor) for floor, grade in sorted(GRADES))
 SOURCES = {"user": "a person", "detected": "detected in code", "default": "default"}
 PAGE_SIZES = ("A4", "Letter")
 # SVG takes colours as attributes (WeasyPrint's SVG renderer does not read the page's CSS); same as report.css.
@@ -190,10 +181,6 @@ def check_groups(result: AssessmentResult, item_id: str) -> list[CheckGroup]:
         fixes = [(fw, examples[fw]) for fw in detected if fw in examples]
         groups.append(CheckGroup(check, rule, findings, fixes))
     return groups
-
-
-def band(grade: str) -> tuple[str, str]:
-    return BANDS.get(grade.strip()[:1].upper(), ("Not assessed", "unknown"))
 
 
 def _point(score: float, radius: float, cx: float = 100, cy: float = 100) -> tuple[float, float]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from assess.models import AssessmentResult
+from assess.redact import redact_text
 from assess.report.text import safe
-from assess.scan.redact import redact_text
 
 
 def _clean(text: str) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assess.grades import band
 from assess.models import AssessmentResult, Exposure, ExposureScenario, Finding
-from assess.report.html import MARKS, band, count, day, duration, money
-from assess.scan.redact import redact_text
+from assess.redact import redact_text
+from assess.report.html import MARKS, count, day, duration, money
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Inline Markdown needs only these escaped mid-line: with [ and ] escaped no link or image can form,

@@ -1,13 +1,16 @@
-"""SARIF 2.1.0 for code scanning: every catalog rule, relative paths, fingerprints without lines."""
+"""SARIF 2.1.0 for code scanning: the rules the result documents, relative paths, fingerprints without lines.
+
+Rendered from the result alone (its `rules` carry each reported check's documentation), so a saved result
+re-renders as SARIF without the catalog.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from assess.catalog import Catalog
-from assess.models import AssessmentResult, Check, Finding
-from assess.scan.redact import redact_text
+from assess.models import AssessmentResult, Finding, RuleDoc
+from assess.redact import redact_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -15,9 +18,9 @@ LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
 
 
-def _rule(check: Check) -> dict[str, Any]:
-    fix = check.fix.default
-    examples = "".join(f"\n\n**{fw}**\n\n```\n{code.strip()}\n```" for fw, code in check.fix.frameworks.items())
+def _rule(check: RuleDoc) -> dict[str, Any]:
+    fix = check.fix
+    examples = "".join(f"\n\n**{fw}**\n\n```\n{code.strip()}\n```" for fw, code in check.fix_frameworks.items())
     rule: dict[str, Any] = {
         "id": check.id,
         "name": "".join(part.capitalize() for part in check.id.split("-")),
@@ -74,8 +77,8 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
     return out
 
 
-def render_sarif(result: AssessmentResult, catalog: Catalog) -> str:
-    checks = sorted(catalog.checks.values(), key=lambda c: c.id)
+def render_sarif(result: AssessmentResult) -> str:
+    checks = sorted(result.rules, key=lambda c: c.id)
     rule_index = {check.id: i for i, check in enumerate(checks)}
     run: dict[str, Any] = {
         "tool": {

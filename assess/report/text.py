@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
-from assess.catalog import Catalog
 from assess.models import AssessmentResult, Check
+
+if TYPE_CHECKING:
+    from assess.catalog import Catalog  # the catalog is passed in: rendering it never loads it
 
 MARKS = {"pass": "✓ pass   ", "partial": "◐ partial", "fail": "✗ fail   ", "unknown": "? unknown"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

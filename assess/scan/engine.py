@@ -13,6 +13,7 @@ from ast_grep_py import Config, SgRoot
 
 from assess.catalog import AST_GREP_LANGS
 from assess.models import Check
+from assess.redact import Redactor, redact, secret_hash
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
@@ -20,7 +21,6 @@ from assess.scan.importgraph import specifiers
 from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
 from assess.scan.plan import ScanPlan
-from assess.scan.redact import redact, redact_text, secret_hash
 from assess.scan.roles import BACKEND, file_role, scope_applies
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
@@ -109,10 +109,11 @@ def fingerprint(check_id: str, rel: str, text: str, ordinal: int) -> str:
 class _FileMatcher:
     """Findings of one file: snippet lines, suppressions and fingerprints computed on demand."""
 
-    def __init__(self, rel: str, text: str, role: str) -> None:
+    def __init__(self, rel: str, text: str, role: str, redactor: Redactor) -> None:
         self.rel = rel
         self.text = text
         self.role = role
+        self.redactor = redactor
         self._lines: list[str] | None = None
         self._seen: Counter[tuple[str, str]] = Counter()
         self.findings: list[RawFinding] = []
@@ -136,7 +137,7 @@ class _FileMatcher:
         source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
         if secret:
             source = source.replace(secret, redact(secret))
-        snippet = redact_text(source.strip())[:SNIPPET_MAX]
+        snippet = self.redactor(source.strip())[:SNIPPET_MAX]
         key = (check.id, " ".join(snippet.split()))
         ordinal = self._seen[key]
         self._seen[key] += 1
@@ -185,7 +186,7 @@ def scan_text(
         role = bundle_role(rel, package.kinds if package else frozenset())
     else:
         role = file_role(rel, data[:1024], facts)
-    matcher = _FileMatcher(rel, text, role)
+    matcher = _FileMatcher(rel, text, role, plan.keys.redactor)
     regions = script_regions(rel, text) if kind == "source" else None
     if kind == "source":
         words = plan.lexicon.find(data)

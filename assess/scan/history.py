@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.models import Check
+from assess.redact import Redactor, redact, secret_hash
 from assess.scan.engine import SNIPPET_MAX, RawFinding, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.gitsafe import stream_git
 from assess.scan.plan import ScanPlan
-from assess.scan.redact import redact, redact_text, secret_hash
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _COMMIT = b"\x00"  # our --format line starts with NUL: no diff line can
@@ -131,17 +131,17 @@ def scan_history(root: Path, plan: ScanPlan, facts: ProjectFacts, current: set[s
         for hunk in _hunks(stream):
             for leak in _leaks(hunk, plan, facts):
                 first[secret_hash(leak.secret)] = leak  # older commits come later: the last one is the first
-    return [_finding(check, leak) for key, leak in first.items() if key not in current]
+    return [_finding(check, leak, plan.keys.redactor) for key, leak in first.items() if key not in current]
 
 
-def _finding(check: Check, leak: _Leak) -> RawFinding:
+def _finding(check: Check, leak: _Leak, redactor: Redactor) -> RawFinding:
     day = dt.datetime.fromtimestamp(leak.when, dt.UTC).date().isoformat()
     place = (
         f"git history: commit {leak.commit[:10]} ({day}) added it to {leak.path} and no file holds it now,"
         " but every clone does: rotate it"
     )
     message = check.message.format_map({"provider": leak.provider, "redacted": redact(leak.secret), "place": place})
-    snippet = redact_text(leak.text.replace(leak.secret, redact(leak.secret)).strip())[:SNIPPET_MAX]
+    snippet = redactor(leak.text.replace(leak.secret, redact(leak.secret)).strip())[:SNIPPET_MAX]
     return RawFinding(
         check=check,
         rel=leak.path,

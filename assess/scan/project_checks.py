@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from assess.models import Check
+from assess.redact import Redactor
 from assess.scan.callsites import models_and_providers
 from assess.scan.engine import RawFinding, ScanOutput, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
 from assess.scan.judges import JUDGES, Context, Verdict
+from assess.scan.plan import ScanPlan
 from assess.scan.project_index import ProjectIndex
-from assess.scan.redact import redact_text
 
 
 @dataclass
@@ -35,9 +36,9 @@ def _format(template: str, values: dict[str, str]) -> str:
         return template
 
 
-def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]]) -> RawFinding:
+def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]], redactor: Redactor) -> RawFinding:
     at = verdict.at
-    snippet = redact_text(at.snippet)
+    snippet = redactor(at.snippet)
     key = (check.id, at.rel, " ".join(snippet.split()))
     ordinal = seen[key]
     seen[key] += 1
@@ -88,19 +89,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def judge_project(
-    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, reach: frozenset[str] | None = None
-) -> ProjectOutcome:
+def judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, plan: ScanPlan) -> ProjectOutcome:
     """Findings of the project checks, models and providers of the call sites; enriches `output.findings`.
-    `reach`: the fact kinds the judges may follow calls to (the plan's)."""
+
+    From `plan`: the redactor that hides keys in the snippets (as the per-file scan does), and the fact
+    kinds the judges may follow calls to.
+    """
     with _collector_paused():
-        return _judge_project(checks, output, project, reach)
+        return _judge_project(checks, output, project, plan)
 
 
 def _judge_project(
-    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, reach: frozenset[str] | None
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, plan: ScanPlan
 ) -> ProjectOutcome:
-    index = ProjectIndex(output.all_facts(), project, reach)
+    redactor = plan.keys.redactor
+    index = ProjectIndex(output.all_facts(), project, plan.reach)
     ctx = Context(index)
     outcome = ProjectOutcome()
     seen: Counter[tuple[str, str, str]] = Counter()
@@ -109,7 +112,7 @@ def _judge_project(
         judgement = judge.run(ctx, judge.params.model_validate(check.params))
         if judgement.applied:
             outcome.applied_items.add(check.checklist)
-        outcome.findings += [_finding(check, v, seen) for v in judgement.verdicts]
+        outcome.findings += [_finding(check, v, seen, redactor) for v in judgement.verdicts]
     _enrich(output.findings, ctx)
     outcome.models, outcome.providers = models_and_providers(index, ctx.sites)
     return outcome

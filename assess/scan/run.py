@@ -61,7 +61,7 @@ def run_scan(
     if cache is None:
         scan = functools.partial(_scanned, plan=plan, facts=facts, max_bytes=max_bytes)
         output = _settled(files, scan, progress, follow)
-        return ScanRun(output, judge_project(checks, output, facts, plan.reach))
+        return ScanRun(output, judge_project(checks, output, facts, plan))
     cache.load_hashes()
     digests = [cache.digest(cand, max_bytes) for cand in files]
     cache.save_hashes(keep_unvisited=partial)
@@ -75,7 +75,7 @@ def run_scan(
     scan = functools.partial(_through_cache, cache=cache, known=known, plan=plan, facts=facts, max_bytes=max_bytes)
     output = _settled(files, scan, progress, follow)
     cache.save(keep_unvisited=partial)
-    outcome = judge_project(checks, output, facts, plan.reach)  # also enriches output.findings: stored after
+    outcome = judge_project(checks, output, facts, plan)  # also enriches output.findings: stored after
     if whole is not None:
         cache.save_tree(whole, output, (ids, outcome))
     return ScanRun(output, outcome)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from assess.models import SecretPattern
+from assess.redact import Redactor, shannon_entropy
 from assess.scan.lexicon import Lexicon
-from assess.scan.redact import shannon_entropy
 
 # Documentation values, never live keys. Words are matched in lower case only: a random key holds
 # "your" in any case far more often than in lower case.
@@ -94,6 +94,8 @@ class KeyScanner:
             for keyword in pattern.keywords:
                 self._keywords.setdefault(keyword.lower().encode(), []).append(pattern)
         self._lexicon = Lexicon.of(self._keywords)
+        # what every string the engine emits goes through: these shapes, then any random-looking token
+        self.redactor = Redactor.of(p.regex for p in self.patterns)
 
     def candidates(self, data: bytes) -> list[SecretPattern]:
         """Patterns whose keywords occur in `data` (case-insensitive), in catalog order."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assess import cli
-from assess.report.json_report import render_json
+from assess.result_io import save_result
 from tests.report.conftest import fixed_result
 
 
@@ -22,9 +22,9 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def saved(tmp_path: Path) -> Path:
     (tmp_path / "history").mkdir()
     old = fixed_result(generated_at="2026-10-01T08:00:00+00:00", score=20)
-    (tmp_path / "history" / "old.json").write_text(render_json(old))
+    save_result(old, tmp_path / "history" / "old.json")
     path = tmp_path / "result.json"
-    path.write_text(render_json(fixed_result()))
+    save_result(fixed_result(), path)
     return path
 
 

@@ -3,6 +3,10 @@
 A secret becomes a few leading characters and a short hash: enough to recognise and rotate the key,
 useless to an attacker. Text is redacted twice over: known key shapes first, then any long token
 that looks random, so a shape we do not know yet is still hidden.
+
+The key shapes are passed in, never remembered: the engine holds a `Redactor` built from the catalog's
+shapes (ScanPlan.keys), renderers call `redact_text(text)` without shapes, so a report renders the same
+whether or not a scan ran before it in this process.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-_known: list[re.Pattern[str]] = []
 # long runs of key alphabet with letters and digits mixed, as keys are and identifiers are not
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{24,}")
 _REDACTED = re.compile(r"^[A-Za-z0-9_\-]{0,12}…[0-9a-f]{8}$")
@@ -44,14 +48,6 @@ def looks_random(token: str) -> bool:
     return classes >= 3 or (classes == 2 and any(c.isdigit() for c in token) and shannon_entropy(token) >= 3.8)
 
 
-def register_key_patterns(patterns: Iterable[str]) -> None:
-    """Key shapes from the catalog; called when the catalog loads. Idempotent."""
-    for pattern in patterns:
-        compiled = re.compile(pattern)
-        if all(p.pattern != compiled.pattern for p in _known):
-            _known.append(compiled)
-
-
 def _path_like(token: str) -> bool:
     """A URL path or dotted name ("//api.openai.com/v1/chat/completions"): short parts between / and ."""
     return ("/" in token or "." in token) and all(len(part) <= _PATH_PART_MAX for part in _PATH_SPLIT.split(token))
@@ -74,8 +70,23 @@ def _redact_match(match: re.Match[str]) -> str:
     return whole[: start - base] + redact(match.group("key")) + whole[end - base :]
 
 
-def redact_text(text: str) -> str:
-    """`text` with every known key shape and every random-looking long token redacted."""
-    for pattern in _known:
+def redact_text(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> str:
+    """`text` with every match of `shapes` (known key shapes) and every random-looking long token redacted."""
+    for pattern in shapes:
         text = pattern.sub(_redact_match, text)
     return _TOKEN.sub(_token, text)
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """`redact_text` with a fixed set of key shapes: what the engine applies to every string it emits."""
+
+    shapes: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def of(cls, regexes: Iterable[str]) -> Redactor:
+        """The shapes compiled once each, in the given order (a repeated regex counts once)."""
+        return cls(tuple(re.compile(r) for r in dict.fromkeys(regexes)))
+
+    def __call__(self, text: str) -> str:
+        return redact_text(text, self.shapes)

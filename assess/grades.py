@@ -1,0 +1,32 @@
+"""The scale a score is read on: item status thresholds, severity caps, grade letters with their floors
+and what each grade means for the reader. Scoring applies it; reports explain it; neither owns it.
+"""
+
+from __future__ import annotations
+
+SEVERITY_CAP = {"critical": 0, "high": 30, "medium": 60, "low": 85, "info": 100}
+PASS_AT = 80
+PARTIAL_AT = 40
+GRADES = ((90, "A"), (75, "B"), (60, "C"), (40, "D"), (0, "F"))  # (floor, letter), best first
+NOT_ASSESSED = "not assessed"
+# what each grade means for the reader, and the status colour it is shown in
+BANDS = {
+    "A": ("Well protected", "pass"),
+    "B": ("Mostly protected", "pass"),
+    "C": ("Gaps to close", "partial"),
+    "D": ("Exposed", "partial"),
+    "F": ("High risk", "fail"),
+}
+GRADE_FLOORS = tuple((grade, floor) for floor, grade in sorted(GRADES))  # (letter, floor), lowest first
+
+
+def grade_for(score: int | None) -> str:
+    """The letter for a 0-100 score; NOT_ASSESSED for None."""
+    if score is None:
+        return NOT_ASSESSED
+    return next(letter for floor, letter in GRADES if score >= floor)
+
+
+def band(grade: str) -> tuple[str, str]:
+    """(label, status class) of a grade as the result holds it; anything else reads as not assessed."""
+    return BANDS.get(grade.strip()[:1].upper(), ("Not assessed", "unknown"))
