@@ -12,11 +12,14 @@ import pytest
 from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
+from assess.scan.discover import discover_files
 from assess.scan.facts import ProjectFacts
 from assess.scan.importgraph import leading_to, specifiers
 from assess.scan.judges import JUDGES
+from assess.scan.modules import ModuleResolver
 from assess.scan.plan import ScanPlan
 from assess.scan.project_index import ProjectIndex
+from assess.scan.run import run_scan
 from tests.conftest import REPO, copy_materialized
 from tests.server_checks.conftest import write_tree
 
@@ -159,3 +162,21 @@ def test_following_calls_to_a_fact_that_is_not_reach_is_refused(catalog: Catalog
     assert index.reaching("llm-call") == {}
     with pytest.raises(ValueError, match="reach"):
         index.reaching("route")
+
+
+def test_the_file_an_import_refers_to_is_among_those_deferral_follows(catalog: Catalog) -> None:
+    """Deferral is sound only if every file the judges resolve an import to (`one`) is among the files
+    deferral thinks it may name (`every`): checked on every import of the fixtures and the demo."""
+    root = REPO / "checks"
+    files = [c.rel for c in discover_files(root, include_vendored=True).files]
+    run = run_scan(discover_files(root, include_vendored=True).files, ScanPlan.build(catalog), ProjectFacts(), 10**6)
+    resolver = ModuleResolver(files)
+    imports = [f for f in run.output.all_facts() if f.kind == "import" and f.values.get("SOURCE")]
+    resolved = 0
+    for fact in imports:
+        spec = fact.values["SOURCE"]
+        target = resolver.one(fact.rel, spec)
+        if target is not None:
+            resolved += 1
+            assert target in resolver.every(fact.rel, spec), (fact.rel, spec, target)
+    assert resolved > 20, "the fixtures hold imports of project files"
