@@ -27,15 +27,15 @@ from assess.models import (
     ToolInfo,
 )
 from assess.questionnaire import question_flow
-from assess.scan.discover import discover_files
-from assess.scan.engine import RawFinding
-from assess.scan.facts import gather_facts
-from assess.scan.gitsafe import head_commit
-from assess.scan.history import scan_history
-from assess.scan.languages import parsed_language
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import gather_facts
+from assess.scan.files.gitsafe import head_commit
+from assess.scan.files.languages import parsed_language
+from assess.scan.files.select import apply_globs, changed_since, explicit_files, nearby_manifests
+from assess.scan.matching.engine import RawFinding
+from assess.scan.matching.history import scan_history
 from assess.scan.plan import ScanPlan
 from assess.scan.run import run_scan
-from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
 from assess.scoring import ItemInput, gains, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
 

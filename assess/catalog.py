@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pydantic
 from pydantic import ValidationError
@@ -19,13 +19,10 @@ from pydantic import ValidationError
 from assess import paths
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
-from assess.scan.plan import validate_project_check
-from assess.scan.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
-from assess.scan.rulegate import Formula, rule_formula
+from assess.scan.matching.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
+from assess.scan.matching.rulegate import Formula, rule_formula
+from assess.scan.project.judges import validate_project_check
 from assess.yamlio import load_model, read_yaml, validation_error
-
-# ast-grep language names per catalog language; "text" checks (secrets) never parse.
-AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
 
 
 @dataclass(frozen=True)
@@ -58,23 +55,8 @@ def _validate_rule(check: Check, path: Path) -> None:
             except re.error as exc:
                 raise InputError(f"pattern '{pattern.name}': bad regex: {exc}", path) from None
         return
-    if check.engine == "project":
-        return  # judge, facts and params: validate_project_check
-    first = check.rule_for(check.languages[0])
-    if not first or "rule" not in first:
-        raise InputError("an ast-grep check needs 'rule' with a 'rule' key", path)
-    from ast_grep_py import Config, SgRoot
-
-    for lang in check.languages:
-        if lang not in AST_GREP_LANGS:
-            raise InputError(f"language '{lang}' cannot be parsed by ast-grep", path)
-        try:
-            # compile the rule once against an empty tree: ast-grep reports a bad rule only when used
-            SgRoot("", AST_GREP_LANGS[lang]).root().find_all(cast("Config", check.rule_for(lang)))
-        except BaseException as exc:  # ast-grep raises a PanicException (a BaseException) on bad rules
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            raise InputError(f"invalid ast-grep rule: {str(exc).splitlines()[0][:200]}", path) from None
+    # ast-grep rules were merged with their utils and compiled by the rulebook (Rulebook.prepare); project
+    # checks' judges, facts and params are validated by validate_project_check
 
 
 def load_checks(root: Path, rulebook: Rulebook | None = None) -> tuple[dict[str, Check], dict[str, Path]]:

@@ -25,7 +25,7 @@ from typing import Any
 def _instrument(acc: Counter[str]) -> None:
     import ast_grep_py
 
-    from assess.scan import engine, secrets
+    from assess.scan.matching import engine, secrets
 
     real_root = ast_grep_py.SgRoot
 

@@ -13,8 +13,8 @@ from assess import catalog as catalog_module
 from assess import paths, signed
 from assess.catalog import load_catalog
 from assess.errors import InputError
+from assess.scan.matching.rulegate import rule_formula
 from assess.scan.plan import ScanPlan
-from assess.scan.rulegate import rule_formula
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ import yaml
 
 from assess import paths
 from assess.catalog import Catalog
-from assess.scan.discover import discover_files
-from assess.scan.engine import scan_files
-from assess.scan.facts import gather_facts
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import gather_facts
+from assess.scan.matching.engine import scan_files
 from assess.scan.plan import ScanPlan
 from assess.scan.run import run_scan
 from tests.conftest import copy_materialized

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.scan.discover import discover_files
+from assess.scan.files.discover import discover_files
 
 
 def _tree(root: Path, files: dict[str, str | bytes]) -> Path:

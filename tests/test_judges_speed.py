@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from assess.scan.facts import Package, ProjectFacts
-from assess.scan.factscan import Fact
-from assess.scan.project_index import ProjectIndex
+from assess.scan.files.facts import Package, ProjectFacts
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.project_index import ProjectIndex
 
 FILES = ("app/main.py", "app/api/chat.py", "web/src/a.ts", "web/src/lib/b.ts", "x.py")
 MANIFESTS = ("pyproject.toml", "app/pyproject.toml", "web/package.json", "web/src/package.json", "webapp/package.json")

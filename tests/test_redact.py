@@ -7,7 +7,7 @@ import re
 
 from assess.catalog import Catalog
 from assess.redact import Redactor, redact, redact_text
-from assess.scan.engine import ScanPlan
+from assess.scan.matching.engine import ScanPlan
 
 # lower case letters only: a shape the random-token pass never takes for a key on its own
 SHAPE = r"qq-[a-z]{20}"

@@ -3,8 +3,6 @@
 The plan holds the checks per language with their keywords as bytes, the key shapes and where each key is
 reported, the fact rules the enabled project checks need, the rule gate's formula of every ast-grep config,
 and which fact kinds deferral treats specially (declared in the fact rules' data: `reach`, `deferrable`).
-`validate_project_check` is how the catalog checks, at load, that a project check's judge exists, gets
-valid params and is given the facts it reads.
 """
 
 from __future__ import annotations
@@ -12,17 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assess.errors import InputError
 from assess.models import Check
-from assess.scan.factscan import FactPlan, plan_facts
-from assess.scan.judges import JUDGES
-from assess.scan.lexicon import Lexicon
-from assess.scan.rulebook import FactRule
-from assess.scan.rulegate import RuleGate, literals
-from assess.scan.secrets import KeyScanner
+from assess.scan.matching.factscan import FactPlan, plan_facts
+from assess.scan.matching.lexicon import Lexicon
+from assess.scan.matching.rulegate import RuleGate, literals
+from assess.scan.matching.secrets import KeyScanner
 
 if TYPE_CHECKING:
     from assess.catalog import Catalog
@@ -115,31 +109,3 @@ class ScanPlan:
         for group in (self.secret_checks, self.key_routes.values(), self.project_checks):
             found.update((c.id, c) for c in group)
         return found
-
-
-def validate_project_check(check: Check, facts: dict[str, FactRule], path: Path) -> None:
-    """An `engine: project` check's judge exists, accepts its params and is given every fact it reads.
-
-    A judge that follows calls (`Judge.follows`) may follow them only to `reach` facts: deferral parses a
-    file late only if it leads to one, so a chain to any other kind could miss files. A check that lists
-    a `deferrable` fact must have a judge that follows calls: such facts are kept only on those chains.
-    """
-    if not check.judge or check.judge not in JUDGES:
-        raise InputError(f"unknown judge '{check.judge}' (known: {', '.join(sorted(JUDGES))})", path)
-    unknown = [f for f in check.facts if f not in facts]
-    if unknown:
-        raise InputError(f"unknown fact rule(s) {unknown}", path)
-    judge = JUDGES[check.judge]
-    try:
-        judge.params.model_validate(check.params)
-    except Exception as exc:
-        raise InputError(f"params for judge '{check.judge}': {str(exc).splitlines()[-1].strip()}", path) from None
-    missing = [f for f in judge.needs if f not in check.facts]
-    if missing:
-        raise InputError(f"judge '{check.judge}' needs facts {missing}", path)
-    not_reach = [k for k in judge.follows if k not in facts or not facts[k].reach]
-    if not_reach:
-        raise InputError(f"judge '{check.judge}' follows calls to {not_reach}, which are not `reach` facts", path)
-    deferrable = [f for f in check.facts if facts[f].deferrable]
-    if deferrable and not judge.follows:
-        raise InputError(f"facts {deferrable} are deferrable: only a judge that follows calls may read them", path)

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assess.scan.cache import ScanCache, open_cache, prepare_entry, tree_key
-from assess.scan.deferred import Settler
-from assess.scan.discover import Candidate
-from assess.scan.engine import ScanOutput
-from assess.scan.facts import ProjectFacts
-from assess.scan.parallel import scan_each
+from assess.scan.files.discover import Candidate
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.matching.engine import ScanOutput
 from assess.scan.plan import ScanPlan
-from assess.scan.project_checks import ProjectOutcome, judge_project
+from assess.scan.project.project_checks import ProjectOutcome, judge_project
+from assess.scan.speed.cache import ScanCache, open_cache, prepare_entry, tree_key
+from assess.scan.speed.deferred import Settler
+from assess.scan.speed.parallel import scan_each
 
 Progress = Callable[[int, int], None]
 FULL = "\0full"  # the cache key suffix of a deferred file's second, full scan

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.catalog import Catalog
-from assess.scan import rulegate
-from assess.scan.discover import discover_files
-from assess.scan.engine import scan_files
-from assess.scan.facts import gather_facts
-from assess.scan.lexicon import Lexicon
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import gather_facts
+from assess.scan.matching import rulegate
+from assess.scan.matching.engine import scan_files
+from assess.scan.matching.lexicon import Lexicon
+from assess.scan.matching.rulegate import holds, literals, pattern_formula, regex_formula, rule_formula
 from assess.scan.plan import ScanPlan
-from assess.scan.rulegate import holds, literals, pattern_formula, regex_formula, rule_formula
 from tests.conftest import REPO, copy_materialized
 
 

@@ -14,8 +14,8 @@ from assess import signed
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog, load_catalog
 from assess.fakekeys import fake_key
-from assess.scan import cache, parallel
-from assess.scan.project_checks import ProjectOutcome
+from assess.scan.project.project_checks import ProjectOutcome
+from assess.scan.speed import cache, parallel
 from tests.conftest import REPO, copy_materialized
 
 DEMO = REPO / "assess" / "demo" / "project"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assess.catalog import load_catalog
-from assess.scan.asciiregex import ascii_regex, ascii_rules
+from assess.scan.matching.asciiregex import ascii_regex, ascii_rules
 
 CASES = [
     (r"^\w+$", "^[0-9A-Za-z_]+$"),

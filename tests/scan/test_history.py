@@ -13,8 +13,8 @@ from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
 from assess.cli import main
 from assess.fakekeys import fake_key
-from assess.scan.facts import ProjectFacts
-from assess.scan.history import scan_history
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.matching.history import scan_history
 from assess.scan.plan import ScanPlan
 
 OLD = fake_key("openai-project", "history")

@@ -10,8 +10,8 @@ import pytest
 
 from assess.catalog import Catalog
 from assess.fakekeys import KINDS, fake_key
+from assess.scan.matching.secrets import KeyScanner, SecretHit, is_placeholder
 from assess.scan.plan import ScanPlan
-from assess.scan.secrets import KeyScanner, SecretHit, is_placeholder
 
 PROVIDER_OF_KIND = {
     "openai-project": "OpenAI", "openai-legacy": "OpenAI", "openai-svcacct": "OpenAI", "openai-admin": "OpenAI",

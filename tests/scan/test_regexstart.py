@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.catalog import load_catalog
-from assess.scan.regexstart import first_chars, with_start
+from assess.scan.matching.regexstart import first_chars, with_start
 from tests.conftest import REPO
 
 

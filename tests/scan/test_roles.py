@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assess.scan.discover import discover_files
-from assess.scan.facts import ProjectFacts, gather_facts
-from assess.scan.keys import bundle_role
-from assess.scan.roles import file_role, scope_applies
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import ProjectFacts, gather_facts
+from assess.scan.files.roles import file_role, scope_applies
+from assess.scan.matching.keys import bundle_role
 
 MANIFESTS: dict[str, str] = {
     "next/package.json": json.dumps({"dependencies": {"next": "15", "react": "19"}}),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assess.catalog import Catalog
-from assess.scan.engine import scan_text
-from assess.scan.facts import ProjectFacts
-from assess.scan.languages import keep_only, script_regions
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.languages import keep_only, script_regions
+from assess.scan.matching.engine import scan_text
 from assess.scan.plan import ScanPlan
 
 FLAG = "new OpenAI({ apiKey: k, dangerouslyAllowBrowser: true })"

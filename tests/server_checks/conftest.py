@@ -11,7 +11,7 @@ import pytest
 
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog
-from assess.scan import engine
+from assess.scan.matching import engine
 
 Project = Callable[..., ScanSnapshot]
 

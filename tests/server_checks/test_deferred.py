@@ -12,13 +12,13 @@ import pytest
 from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
-from assess.scan.discover import discover_files
-from assess.scan.facts import ProjectFacts
-from assess.scan.importgraph import leading_to, specifiers
-from assess.scan.judges import JUDGES
-from assess.scan.modules import ModuleResolver
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.modules import ModuleResolver
+from assess.scan.matching.importgraph import leading_to, specifiers
 from assess.scan.plan import ScanPlan
-from assess.scan.project_index import ProjectIndex
+from assess.scan.project.judges import JUDGES
+from assess.scan.project.project_index import ProjectIndex
 from assess.scan.run import run_scan
 from tests.conftest import REPO, copy_materialized
 from tests.server_checks.conftest import write_tree

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assess.catalog import Catalog
-from assess.scan import engine
-from assess.scan.discover import discover_files
-from assess.scan.engine import scan_files
-from assess.scan.facts import gather_facts
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import gather_facts
+from assess.scan.matching import engine
+from assess.scan.matching.engine import scan_files
 from assess.scan.plan import ScanPlan
 from tests.server_checks.conftest import write_tree
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from assess.catalog import Catalog
-from assess.scan.discover import discover_files
-from assess.scan.engine import scan_files
-from assess.scan.facts import gather_facts
+from assess.scan.files.discover import discover_files
+from assess.scan.files.facts import gather_facts
+from assess.scan.matching.engine import scan_files
 from assess.scan.plan import ScanPlan
-from assess.scan.project_index import ProjectIndex
+from assess.scan.project.project_index import ProjectIndex
 from tests.server_checks.conftest import write_tree
 
 

@@ -10,7 +10,7 @@ import pytest
 from assess import paths
 from assess.catalog import Catalog, load_checks
 from assess.errors import InputError
-from assess.scan.rulebook import load_rulebook
+from assess.scan.matching.rulebook import load_rulebook
 
 PROJECT_CHECK = """\
 id: my-check

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from assess.scan.facts import CLIENT_BUILD_KINDS
-from assess.scan.languages import Region
-from assess.scan.roles import CLIENT_ROLES, FRONTEND
-from assess.scan.secrets import SecretHit
+from assess.scan.files.facts import CLIENT_BUILD_KINDS
+from assess.scan.files.languages import Region
+from assess.scan.files.roles import CLIENT_ROLES, FRONTEND
+from assess.scan.matching.secrets import SecretHit
 
 # .env, .env.local, .env.production, prod.env, direnv's .envrc, Cloudflare's .dev.vars
 _ENV_FILE = re.compile(r"^(?:\.env(?:\.[^/]+)?|[^/]+\.env|\.envrc|\.dev\.vars)$")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from assess.models import Check
 from assess.redact import Redactor, redact, secret_hash
-from assess.scan.engine import SNIPPET_MAX, RawFinding, fingerprint
-from assess.scan.facts import ProjectFacts
-from assess.scan.gitsafe import stream_git
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.gitsafe import stream_git
+from assess.scan.matching.engine import SNIPPET_MAX, RawFinding, fingerprint
 from assess.scan.plan import ScanPlan
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from assess.scan.languages import parsed_language
+from assess.scan.files.languages import parsed_language
 
 JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 ALIAS_PREFIXES = ("@/", "~/", "#/", "src/", "app/", "lib/")

@@ -1,7 +1,7 @@
 """Where the money is spent: LLM call sites with the provider and model of each.
 
 The provider comes from the most specific evidence there is: the client the call is made on, then the
-model name, then the SDK shape, then what the file imports. Names match assess.scan.facts.PROVIDERS.
+model name, then the SDK shape, then what the file imports. Names match assess.scan.files.facts.PROVIDERS.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assess.scan.factscan import Fact
-from assess.scan.project_index import ProjectIndex, strip_quotes
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.project_index import ProjectIndex, strip_quotes
 
 # SDK shape (the llm-call label) -> provider, when the shape belongs to one provider
 _BY_LABEL = {

@@ -11,17 +11,23 @@ from typing import cast
 
 from ast_grep_py import Config, SgRoot
 
-from assess.catalog import AST_GREP_LANGS
 from assess.models import Check
 from assess.redact import Redactor, redact, secret_hash
-from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
-from assess.scan.facts import ProjectFacts
-from assess.scan.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
-from assess.scan.importgraph import specifiers
-from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
-from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
+from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.languages import (
+    AST_GREP_LANGS,
+    Region,
+    display_language,
+    keep_only,
+    parsed_language,
+    script_regions,
+)
+from assess.scan.files.roles import BACKEND, file_role, scope_applies
+from assess.scan.matching.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
+from assess.scan.matching.importgraph import specifiers
+from assess.scan.matching.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.plan import ScanPlan
-from assess.scan.roles import BACKEND, file_role, scope_applies
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
 BINARY_SNIFF = 8192

@@ -15,7 +15,7 @@ from functools import cache
 
 from assess.models import SecretPattern
 from assess.redact import Redactor, shannon_entropy
-from assess.scan.lexicon import Lexicon
+from assess.scan.matching.lexicon import Lexicon
 
 # Documentation values, never live keys. Words are matched in lower case only: a random key holds
 # "your" in any case far more often than in lower case.

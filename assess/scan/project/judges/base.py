@@ -9,9 +9,9 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from assess.scan.callsites import CallSite, call_sites
-from assess.scan.factscan import Fact
-from assess.scan.project_index import ProjectIndex
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.callsites import CallSite, call_sites
+from assess.scan.project.project_index import ProjectIndex
 
 T = TypeVar("T")
 

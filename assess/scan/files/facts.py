@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import PurePosixPath
 
-from assess.scan.discover import Candidate
+from assess.scan.files.discover import Candidate
 
 FRAMEWORKS = {
     "next": "Next.js", "vite": "Vite", "react-scripts": "Create React App", "react": "React",

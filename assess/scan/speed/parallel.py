@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assess.models import Check
-from assess.scan.discover import Candidate
-from assess.scan.engine import ScanOutput, scan_files
-from assess.scan.facts import ProjectFacts
+from assess.scan.files.discover import Candidate
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.matching.engine import ScanOutput, scan_files
 from assess.scan.plan import ScanPlan
 
 MIN_FILES = 200  # below this a pool costs more than it saves

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from assess.scan.modules import ModuleResolver
+from assess.scan.files.modules import ModuleResolver
 
 # Any string literal that names a relative or aliased module: import, export ... from, require, import().
 _JS_SPECIFIER = re.compile(r"""(['"`])((?:\.{1,2}/|\.{1,2}(?=['"`])|[@~#]/|src/|app/|lib/)[^'"`\n]*)\1""")

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from assess.scan.discover import Candidate
-from assess.scan.engine import ScanOutput
-from assess.scan.importgraph import leading_to
+from assess.scan.files.discover import Candidate
+from assess.scan.matching.engine import ScanOutput
+from assess.scan.matching.importgraph import leading_to
 
 # scans files with a plan whose `defer` is off, one output per file, in order
 Rescan = Callable[[list[Candidate]], Iterable[ScanOutput]]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pathspec
 
-from assess.scan.gitsafe import is_work_tree, run_git
+from assess.scan.files.gitsafe import is_work_tree, run_git
 
 # Folders that hold other people's code or build output; `include_vendored` turns this off.
 DEFAULT_EXCLUDED_DIRS = frozenset(

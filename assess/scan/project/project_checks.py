@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from assess.models import Check
 from assess.redact import Redactor
-from assess.scan.callsites import models_and_providers
-from assess.scan.engine import RawFinding, ScanOutput, fingerprint
-from assess.scan.facts import ProjectFacts
-from assess.scan.factscan import Fact
-from assess.scan.judges import JUDGES, Context, Verdict
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.matching.engine import RawFinding, ScanOutput, fingerprint
+from assess.scan.matching.factscan import Fact
 from assess.scan.plan import ScanPlan
-from assess.scan.project_index import ProjectIndex
+from assess.scan.project.callsites import models_and_providers
+from assess.scan.project.judges import JUDGES, Context, Verdict
+from assess.scan.project.project_index import ProjectIndex
 
 
 @dataclass

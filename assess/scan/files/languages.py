@@ -12,6 +12,9 @@ PARSED_BY_SUFFIX = {
     ".tsx": "tsx",
     ".py": "python", ".pyi": "python",
 }  # fmt: skip
+# The ast-grep language that parses each catalog language, and the family whose rules and utils it uses.
+AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
+FAMILY = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
 
 # What the report lists under "languages" (a superset: the key scan reads these too).
 DISPLAY_BY_SUFFIX = {

@@ -20,14 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assess.errors import InputError
 from assess.models import Check
-from assess.scan.asciiregex import ascii_rules
+from assess.scan.files.languages import AST_GREP_LANGS, FAMILY
+from assess.scan.matching.asciiregex import ascii_rules
 from assess.yamlio import load_model
 
 SHARED_UTILS = Path("_shared") / "utils.yaml"
 FACTS_DIR = "_facts"
 # ast-grep language per catalog language, and the family whose rules and utils it uses
-AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
-FAMILY = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
 _CAPTURE = re.compile(r"^(?:\$\$\$)?[A-Z][A-Z0-9_]*$")
 
 

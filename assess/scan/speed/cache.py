@@ -43,11 +43,11 @@ from typing import Any
 
 from assess import __version__
 from assess.models import Check
-from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
-from assess.scan.engine import ScanOutput
-from assess.scan.facts import ProjectFacts
+from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.matching.engine import ScanOutput
+from assess.scan.matching.secrets import KeyScanner
 from assess.scan.plan import ScanPlan
-from assess.scan.secrets import KeyScanner
 from assess.signed import SealedWriter, cache_enabled, machine_key
 from assess.signed import unseal as _unsealed
 
@@ -57,7 +57,7 @@ CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
 STAT_FILE = "file-hashes.bin"  # content hashes with the stat they were taken under
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again next time (as git does)
-_CODE = Path(__file__).resolve().parent  # assess/scan: the code whose output is cached
+_CODE = Path(__file__).resolve().parent.parent  # assess/scan: the code whose output is cached
 
 
 # --- what the cache is valid for --------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from assess.scan.facts import Package, ProjectFacts
+from assess.scan.files.facts import Package, ProjectFacts
 
 FRONTEND, BACKEND, MOBILE, UNKNOWN = "frontend", "backend", "mobile", "unknown"
 CLIENT_ROLES = frozenset({FRONTEND, MOBILE})

@@ -7,7 +7,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.scan.judges.base import Context, Judge, Judgement, NoParams, Verdict
+from assess.scan.project.judges.base import Context, Judge, Judgement, NoParams, Verdict
 
 _MAX_TOKENS = re.compile(
     r"(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens|maxOutputTokens)\s*[=:]\s*(\d+)"

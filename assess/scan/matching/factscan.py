@@ -15,8 +15,9 @@ from typing import Any, cast
 from ast_grep_py import Config, SgNode
 
 from assess.models import Check
-from assess.scan.regexstart import with_start
-from assess.scan.rulebook import FAMILY, FactRule, path_matches, path_pattern
+from assess.scan.files.languages import FAMILY
+from assess.scan.matching.regexstart import with_start
+from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
 
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.

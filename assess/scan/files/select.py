@@ -13,9 +13,9 @@ from pathlib import Path
 import pathspec
 
 from assess.errors import InputError
-from assess.scan.discover import Candidate, Discovery
-from assess.scan.facts import MANIFEST_NAMES
-from assess.scan.gitsafe import run_git
+from assess.scan.files.discover import Candidate, Discovery
+from assess.scan.files.facts import MANIFEST_NAMES
+from assess.scan.files.gitsafe import run_git
 
 
 def apply_globs(discovery: Discovery, exclude: tuple[str, ...], include: tuple[str, ...]) -> None:

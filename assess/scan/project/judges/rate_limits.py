@@ -18,9 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assess.scan.factscan import Fact
-from assess.scan.judges.base import Context, Judge, Judgement, Verdict
-from assess.scan.project_index import ProjectIndex, Reach, strip_quotes
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.project.project_index import ProjectIndex, Reach, strip_quotes
 
 _LIMITER_NAME = re.compile(r"(?i)rate.?limit|limiter|throttl|quota")
 _KEY = re.compile(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assess.scan.judges.base import Context, Judge, Judgement, NoParams, Verdict
+from assess.scan.project.judges.base import Context, Judge, Judgement, NoParams, Verdict
 
 _LLM_RESOURCE = re.compile(r"bedrock|cognitive|vertex_ai|sagemaker", re.I)
 _TOOL = (

@@ -14,9 +14,9 @@ from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
-from assess.scan.facts import ProjectFacts
-from assess.scan.factscan import Fact
-from assess.scan.modules import ModuleResolver, path_prefixes
+from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.modules import ModuleResolver, path_prefixes
+from assess.scan.matching.factscan import Fact
 
 _NONE: list[Fact] = []  # shared empty answers, never changed
 _NO_KINDS: dict[str, list[Fact]] = {}

@@ -11,9 +11,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.scan.factscan import Fact
-from assess.scan.judges.base import Context, Judge, Judgement, Verdict
-from assess.scan.project_index import ProjectIndex
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.project.project_index import ProjectIndex
 
 
 class UnrecordedParams(BaseModel):

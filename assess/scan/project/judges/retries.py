@@ -8,9 +8,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.scan.callsites import client_of
-from assess.scan.factscan import Fact
-from assess.scan.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.matching.factscan import Fact
+from assess.scan.project.callsites import client_of
+from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
 
 _FOREVER = re.compile(r"forever\s*:\s*true|retries\s*:\s*(?:Infinity|Number\.)")
 _OVERRIDE = re.compile(r"(?:max_retries|maxRetries)\s*[=:]\s*(\d+)")
