@@ -45,8 +45,23 @@ _TEST_PATH = re.compile(
 )
 # the methods of a class-based view that answer requests (DRF views and viewsets, Django views, Channels)
 _VIEW_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "create", "list", "retrieve", "update", "partial_update", "destroy",
-     "receive", "receive_json", "websocket_receive", "connect"}
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "create",
+        "list",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+        "receive",
+        "receive_json",
+        "websocket_receive",
+        "connect",
+    }
 )
 _REMIX_METHODS = {"action": "POST", "loader": "GET"}
 _NITRO = re.compile(r"(?:^|/)server/(?:api|routes)/")
@@ -338,9 +353,7 @@ class _Endpoints:
             return []
         inside = self.index.inside("function", route)
         return [
-            fn
-            for fn in inside
-            if fn.values.get("NAME") in _VIEW_METHODS and self.index.enclosing_function(fn) is None
+            fn for fn in inside if fn.values.get("NAME") in _VIEW_METHODS and self.index.enclosing_function(fn) is None
         ]
 
     def all(self) -> list[Endpoint]:
