@@ -36,7 +36,34 @@ _PER_IP = re.compile(r"(?i)\bip\b|remote_?addr|get_remote_address|x-forwarded-fo
 # route shapes that are endpoints only in some places
 _VIEWS_PATH = re.compile(r"(?:^|/)views?(?:/|\.py$)|views_\w+\.py$|(?:^|/)api\.py$")
 _PAGES_API = re.compile(r"(?:^|/)pages/api/")
-_APP_ROUTE = re.compile(r"(?:^|/)(?:route\.(?:ts|js|mts|mjs|tsx|jsx)|\+server\.(?:ts|js))$")
+_APP_ROUTE = re.compile(r"(?:^|/)(?:route\.(?:ts|js|mts|mjs|tsx|jsx)|\+server\.(?:ts|js))$|\+api\.(?:ts|js|tsx)$")
+_ASTRO_ROUTE = re.compile(r"(?:^|/)src/pages/.+\.(?:ts|js|mjs)$")
+# code that only tests run is not an endpoint anyone can call
+_TEST_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|e2e|fixtures?|testdata|spec)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$"
+)
+# the methods of a class-based view that answer requests (DRF views and viewsets, Django views, Channels)
+_VIEW_METHODS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "create",
+        "list",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+        "receive",
+        "receive_json",
+        "websocket_receive",
+        "connect",
+    }
+)
+_REMIX_METHODS = {"action": "POST", "loader": "GET"}
 _NITRO = re.compile(r"(?:^|/)server/(?:api|routes)/")
 _FUNCTIONS_DIR = re.compile(r"(?:^|/)(?:api|netlify/functions|functions|lambda|lambdas|handlers)/")
 _NEXT_MIDDLEWARE = re.compile(r"(?:^|/)middleware\.(?:ts|js|mjs)$")
@@ -94,6 +121,11 @@ class Endpoint:
     framework: str
     description: str
     full_path: str  # for prefix checks; "" when unknown
+    anchor: Fact | None = None  # the method of a class-based view that answers; the route itself otherwise
+
+    @property
+    def at(self) -> Fact:
+        return self.anchor or self.route
 
 
 def _imports(index: ProjectIndex, rel: str) -> str:
@@ -122,7 +154,11 @@ def _app_path(rel: str) -> tuple[str, str]:
                 break
     parts = [p for p in parts if not (p.startswith("(") and p.endswith(")"))]
     method = ""
-    if parts and _APP_ROUTE.search(parts[-1]):
+    if parts and parts[-1].startswith("+page"):  # SvelteKit form actions serve their page's path
+        parts = parts[:-1]
+    elif parts and re.search(r"\+api\.\w+$", parts[-1]):  # Expo Router: app/api/chat+api.ts serves /api/chat
+        parts = [*parts[:-1], parts[-1][: parts[-1].rindex("+api.")]]
+    elif parts and _APP_ROUTE.search(parts[-1]):
         parts = parts[:-1]
     elif parts:
         stem = posixpath.splitext(parts[-1])[0]
@@ -131,6 +167,21 @@ def _app_path(rel: str) -> tuple[str, str]:
             stem, method = name, verb.upper()
         parts = parts[:-1] if stem == "index" else [*parts[:-1], stem]
     return method, "/" + "/".join(parts)
+
+
+def _remix_path(rel: str) -> str:
+    """The path a Remix / React Router route module serves: `app/routes/api.chat.tsx` -> /api/chat,
+    `app/routes/chat.$id/route.tsx` -> /chat/:id, `app/routes/_index.tsx` -> /."""
+    parts = rel.split("/")
+    tail = parts[parts.index("routes") + 1 :] if "routes" in parts[:-1] else parts[-1:]
+    name = tail[0] if len(tail) > 1 else posixpath.splitext(tail[0])[0]
+    segments = []
+    for segment in name.split("."):
+        segment = segment.rstrip("_")
+        if not segment or segment.startswith("_") or (segment.startswith("(") and segment.endswith(")")):
+            continue  # _index, pathless layouts, optional segments
+        segments.append(":" + segment[1:] if segment.startswith("$") and len(segment) > 1 else segment)
+    return "/" + "/".join(segments)
 
 
 def _join(prefix: str, path: str) -> str:
@@ -195,7 +246,13 @@ class _Endpoints:
             return "Netlify Functions" if "netlify/" in rel else "AWS Lambda"
         if label == "next-route" and "+server." in rel:
             return "SvelteKit"
+        if label == "next-route" and "+api." in rel:
+            return "Expo Router"
+        if label == "next-route" and not _APP_ROUTE.search(rel):
+            return "Astro"
         return {
+            "remix": "Remix",
+            "sveltekit-action": "SvelteKit",
             "nest": "NestJS",
             "next-route": "Next.js",
             "server-action": "Next.js",
@@ -208,7 +265,7 @@ class _Endpoints:
 
     def is_endpoint(self, route: Fact) -> bool:
         rel, label = route.rel, route.label
-        if route.role == "frontend":
+        if route.role == "frontend" or _TEST_PATH.search(rel):
             return False
         if label == "django-view":
             if not _VIEWS_PATH.search(rel):
@@ -216,7 +273,7 @@ class _Endpoints:
             # the same function already seen as a DRF or Flask/FastAPI route
             return not any(o is not route and o.contains(route) for o in self.index.of("route", rel))
         if label == "next-route":
-            return bool(_APP_ROUTE.search(rel))
+            return bool(_APP_ROUTE.search(rel) or _ASTRO_ROUTE.search(rel))
         if label == "default-handler":
             return bool(_PAGES_API.search(rel) or _FUNCTIONS_DIR.search(rel) or _NITRO.search(rel))
         return True
@@ -230,7 +287,10 @@ class _Endpoints:
             last = args[-1]
             if re.fullmatch(r"[\w$.]+", last):
                 names.append(last)
-        if route.label in ("bot-register", "add-route", "default-handler", "lambda") and route.values.get("NAME"):
+        if route.label == "sveltekit-action" and route.values.get("METHOD"):  # actions = { default: handler }
+            names.append(route.values["METHOD"])
+        wrapped = ("bot-register", "add-route", "default-handler", "lambda", "next-route", "remix")
+        if route.label in wrapped and route.values.get("NAME"):
             names.append(route.values["NAME"].rsplit(".", 1)[-1] if route.label == "lambda" else route.values["NAME"])
         if route.label == "default-handler" and not route.values.get("NAME"):
             return tuple(index.functions_named(route.rel, "default"))
@@ -259,6 +319,12 @@ class _Endpoints:
             if method in ("SUBSCRIBEMESSAGE", "MESSAGEPATTERN"):
                 return (f"message '{strip_quotes(v.get('PATH', ''))}' ({v.get('NAME', '')})", full)
             return (f"{method} /{full.lstrip('/')}", full)
+        if label == "remix":
+            path = _remix_path(route.rel)
+            return (f"{_REMIX_METHODS.get(v.get('METHOD', ''), '')} {path} ({v.get('METHOD', '')})".strip(), path)
+        if label == "sveltekit-action":
+            _, path = _app_path(route.rel)
+            return (f"form action '{v.get('NAME', '')}' of {path}", path)
         if label in ("next-route", "default-handler") or (label == "lambda" and "netlify/" in route.rel):
             verb, path = _app_path(route.rel)
             method = method or verb
@@ -269,7 +335,7 @@ class _Endpoints:
             return (f"{v.get('OBJ', '')}.{v.get('METHOD', '')}({v.get('PATH', '')}) handler", "")
         name = v.get("NAME", "")
         shown = {
-            "server-action": f"server action {name}()",
+            "server-action": f"server action {name}()" if name else "an inline server action",
             "lambda": f"handler {name.rsplit('.', 1)[-1]}()",
             "worker-fetch": "fetch handler",
             "django-view": f"view {name}()",
@@ -281,13 +347,27 @@ class _Endpoints:
         }.get(label, name)
         return (shown, "")
 
+    def methods(self, route: Fact) -> list[Fact]:
+        """The request methods of a class-based view (DRF, Django, Channels): post(), create(), receive()."""
+        if route.label not in ("drf-view", "channels"):
+            return []
+        inside = self.index.inside("function", route)
+        return [
+            fn for fn in inside if fn.values.get("NAME") in _VIEW_METHODS and self.index.enclosing_function(fn) is None
+        ]
+
     def all(self) -> list[Endpoint]:
         endpoints = []
         for route in self.index.of("route"):
             if not self.is_endpoint(route):
                 continue
             shown, full = self.describe(route)
-            endpoints.append(Endpoint(route, self.handlers(route), self.framework(route), shown, full))
+            endpoint = Endpoint(route, self.handlers(route), self.framework(route), shown, full)
+            endpoints += [
+                Endpoint(route, (), endpoint.framework, f"{shown}.{m.values.get('NAME', '')}()", full, m)
+                for m in self.methods(route)
+            ]
+            endpoints.append(endpoint)  # the whole class when none of its methods is seen to reach the LLM
         return endpoints
 
 
@@ -300,9 +380,11 @@ def _key_scope(text: str) -> str:
     return "per-IP"  # every library named here keys by client IP unless told otherwise
 
 
-def _call_scope(text: str) -> str:
-    """Scope of an inline check: `ratelimit.limit(userId)` keys by what it is given."""
-    args = text[text.find("(") :] if "(" in text else text
+def _call_scope(call: Fact) -> str:
+    """Scope of an inline check: `ratelimit.limit(userId)` keys by what it is given; a quota by whose
+    requests it counts."""
+    text = call.text
+    args = text[text.find("(") :] if "(" in text and call.label != "quota" else text
     return "per-user" if _PER_USER.search(args) else "per-IP" if _PER_IP.search(args) else "global"
 
 
@@ -332,11 +414,33 @@ class _Coverage:
         return "per-IP"
 
     def _route_scope(self, lim: Fact) -> str:
-        """`@limiter.limit("5/minute")` keys by what its Limiter(key_func=...) says, unless it names its own key."""
+        """`@limiter.limit("5/minute")` keys by what its Limiter(key_func=...) says, unless it names its own key;
+        DRF `throttle_classes = [BurstThrottle]` by what each throttle class is built on."""
         named = re.match(r"@(\w+)\.(?:limit|shared_limit)\(", lim.text)
         if named and not _KEY.search(lim.text):
             return self._def_scope(lim.rel, named.group(1))
+        listed = re.match(r"@?throttle_classes\b[^\[(]*[\[(]([^\])]*)", lim.text)
+        if listed and not _PER_USER_CLASS.search(lim.text):
+            scopes = {self._def_scope(lim.rel, name) for name in re.findall(r"\w+", listed.group(1))}
+            return "per-user" if "per-user" in scopes else "per-IP"
         return _key_scope(lim.text)
+
+    def _on_bases(self, ep: Endpoint) -> Cover | None:
+        """DRF: a mixin base that sets throttle_classes covers the view (a throttle class listed as a base
+        does not: DRF only runs the classes in throttle_classes)."""
+        route, index = ep.route, self.index
+        if route.label != "drf-view":
+            return None
+        bindings = index.bindings(route.rel)
+        for base in re.findall(r"[\w.]+", route.values.get("BASES", "")):
+            name = base.rsplit(".", 1)[-1]
+            binding = bindings.get(base.split(".")[0])
+            module = binding.module if binding and binding.module else route.rel
+            wanted = binding.imported if binding and binding.module and "." not in base else name
+            for lim in index.of("limiter", module):
+                if lim.label == "route" and lim.values.get("OBJ") == wanted:
+                    return Cover("route", self._route_scope(lim), lim)
+        return None
 
     def _on_route(self, ep: Endpoint) -> Cover | None:
         route, index = ep.route, self.index
@@ -346,9 +450,12 @@ class _Coverage:
         for lim in index.of("limiter", route.rel):  # a Nest class guard contains the method
             if lim.label == "route" and lim.contains(route) and lim is not route:
                 return Cover("route", _key_scope(lim.text), lim)
-        reach = index.range_reach(route, "limiter-call", ep.handlers)
+        reach = index.range_reach(ep.at, "limiter-call", ep.handlers)
         if reach is not None:
-            return Cover("route", _call_scope(reach.target.text), reach.target)
+            return Cover("route", _call_scope(reach.target), reach.target)
+        bases = self._on_bases(ep)
+        if bases is not None:
+            return bases
         args = list(route.lists.get("ARGS", ()))
         middle = (
             args[1:-1] if args and strip_quotes(args[0]) == strip_quotes(route.values.get("PATH", "")) else args[:-1]
@@ -376,7 +483,8 @@ class _Coverage:
         for mount in mounts:
             mounted_path = _join(mount.values.get("PREFIX", ""), route.values.get("PATH", ""))
             for lim in index.of("limiter", mount.rel):
-                if lim.label == "app" and lim.line < mount.line and _prefix_ok(lim.values.get("PREFIX"), mounted_path):
+                # app.use("/chat", limiter) before the mount, or app.use("/chat", auth, limiter, chatRouter) itself
+                if lim.label == "app" and lim.line <= mount.line and _prefix_ok(lim.values.get("PREFIX"), mounted_path):
                     return Cover("app", self._app_scope(lim), lim)
                 if lim.label == "mount" and lim.line == mount.line:
                     return Cover("router", _key_scope(lim.text), lim)
@@ -420,7 +528,7 @@ class _Coverage:
         if route.label in ("next-route", "default-handler", "server-action"):
             call = self._next_middleware.get(package)
             if call is not None:
-                return Cover("package", _call_scope(call.text), call)
+                return Cover("package", _call_scope(call), call)
         return None
 
     @cached_property
@@ -460,22 +568,39 @@ def _llm_endpoints(ctx: Context) -> list[tuple[Endpoint, Reach, Cover | None]]:
     endpoints = _Endpoints(ctx)
     coverage = _Coverage(ctx, endpoints)
     found = []
+    answered: set[int] = set()  # class-based views one of whose methods reaches the LLM
     for ep in endpoints.all():
-        reach = ctx.index.range_reach(ep.route, "llm-call", ep.handlers)
+        if ep.anchor is None and id(ep.route) in answered:
+            continue
+        reach = ctx.index.range_reach(ep.at, "llm-call", ep.handlers)
         if reach is not None:
+            if ep.anchor is not None:
+                answered.add(id(ep.route))
             found.append((ep, reach, coverage.of(ep)))
     return found
+
+
+def _knows_users(ctx: Context) -> set[str]:
+    """Packages whose server code knows the signed-in user (route-user facts outside browser code and tests):
+    only there can a limit be keyed by user, so only there is a per-IP limit a finding."""
+    index = ctx.index
+    return {
+        index.package_of(f.rel) for f in index.of("route-user") if f.role != "frontend" and not _TEST_PATH.search(f.rel)
+    }
 
 
 def judge(ctx: Context, params: Params) -> Judgement:
     verdicts: list[Verdict] = []
     applied = False
+    users = _knows_users(ctx) if params.report == "not-per-user" else set()
     for ep, reach, cover in ctx.shared("rate-limits", lambda: _llm_endpoints(ctx)):
         applied = True
         site = ctx.site(reach.target)
         if params.report == "unlimited" and cover is not None:
             continue
-        if params.report == "not-per-user" and (cover is None or cover.scope == "per-user"):
+        if params.report == "not-per-user" and (
+            cover is None or cover.scope == "per-user" or ctx.index.package_of(ep.route.rel) not in users
+        ):
             continue
         target = site.describe() if site else "an LLM"
         values = {
@@ -489,7 +614,7 @@ def judge(ctx: Context, params: Params) -> Judgement:
         }
         verdicts.append(
             Verdict(
-                at=ep.route,
+                at=ep.at,
                 values=values,
                 provider=site.provider if site else None,
                 model=site.model if site else None,
@@ -505,4 +630,5 @@ JUDGE = Judge(
     params=Params,
     needs=("route", "llm-call", "function", "import", "call", "limiter", "limiter-def", "limiter-call", "mount"),
     follows=("llm-call", "limiter-call"),
+    # route-user is read by the per-user check only (llm-endpoint-without-per-user-limit lists it)
 )
