@@ -139,3 +139,48 @@ def test_the_provider_comes_from_the_base_url_and_local_servers_are_not_paid(sca
     )
     assert [(f.path, f.provider) for f in snapshot.findings] == [("api/llm.ts", "Google Gemini")]
     assert "llama3.1" not in snapshot.models
+
+
+def test_a_method_called_on_an_instance_of_an_imported_class_leads_to_its_calls(scan: Project) -> None:
+    service_py = (
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        "class ChatService:\n"
+        "    def ask(self, q):\n"
+        "        return client.responses.create(model='gpt-4o-mini', input=q, max_output_tokens=50)\n"
+    )
+    service_ts = (
+        'import OpenAI from "openai";\nconst client = new OpenAI();\n'
+        "export class Summarizer {\n"
+        '  run(q: string) { return client.responses.create({ model: "gpt-4o-mini", input: q }); }\n'
+        "}\n"
+    )
+    snapshot = scan(
+        {
+            "api/service.py": service_py,
+            "api/views.py": (
+                "import logging\nfrom api.service import ChatService\nlog = logging.getLogger(__name__)\n"
+                "def answer(q, user):\n"
+                "    helper = ChatService()\n"
+                "    r = helper.ask(q)\n"
+                "    log.info('llm', extra={'user': user, 'tokens': r.usage.total_tokens})\n"
+                "    return r.output_text\n"
+            ),
+            "web/summarizer.ts": service_ts,
+            "web/route.ts": (
+                'import { Summarizer } from "./summarizer";\n'
+                "export async function POST(q: string, user: string) {\n"
+                "  const svc = new Summarizer();\n"
+                "  const r = await svc.run(q);\n"
+                "  console.log(JSON.stringify({ user, tokens: r.usage?.total_tokens }));\n"
+                "  return r.output_text;\n"
+                "}\n"
+            ),
+            "other/service.py": service_py,
+            "other/views.py": (
+                "from other.service import ChatService\n"
+                "def answer(q):\n    helper = ChatService()\n    return helper.ask(q).output_text\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [("other/service.py", 5)]
