@@ -43,3 +43,144 @@ def test_per_file_findings_name_the_call_sites_provider_and_model(scan: Project)
     )
     (finding,) = snapshot.findings
     assert (finding.provider, finding.model) == ("OpenAI", "gpt-4o")
+
+
+def test_every_sdk_generation_and_paid_kind_is_a_call_site(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "svc/legacy.py": (
+                "import openai\n"
+                "def a(m):\n    return openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=m)\n"
+                "def b(t):\n    return openai.Embedding.create(model='text-embedding-ada-002', input=t)\n"
+                "def c(p):\n    return openai.Image.create(prompt=p, n=1)\n"
+            ),
+            "svc/kb.py": (
+                "import boto3\nkb = boto3.client('bedrock-agent-runtime')\n"
+                "def ask(q):\n    return kb.retrieve_and_generate(input={'text': q})\n"
+            ),
+            "svc/v3.js": (
+                'const { Configuration, OpenAIApi } = require("openai");\n'
+                "const api = new OpenAIApi(new Configuration({}));\n"
+                'exports.a = (messages) => api.createChatCompletion({ model: "gpt-4", messages });\n'
+            ),
+            "svc/chat.ts": (
+                'import { GoogleGenerativeAI } from "@google/generative-ai";\n'
+                'const m = new GoogleGenerativeAI("k").getGenerativeModel({ model: "gemini-1.5-pro" });\n'
+                "export const ask = (q: string) => m.startChat({}).sendMessage(q);\n"
+            ),
+        },
+        only=[],
+    )
+    assert {"gpt-3.5-turbo", "text-embedding-ada-002", "gpt-4", "gemini-1.5-pro"} <= set(snapshot.models)
+    assert {"OpenAI", "AWS Bedrock", "Google Gemini"} <= set(snapshot.providers)
+
+
+def _usage_lines(snapshot: object) -> list[tuple[str, int]]:
+    findings = getattr(snapshot, "findings", [])
+    return sorted((f.path, f.line) for f in findings if f.check == "llm-usage-not-recorded")
+
+
+def test_http_calls_to_a_provider_wherever_the_url_comes_from(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "server/rest.ts": (
+                'const URL_CONST = "https://api.openai.com/v1/chat/completions";\n'
+                "const BASE = process.env.LLM_BASE;\n"
+                'export const a = () => fetch(URL_CONST, { method: "POST" });\n'
+                'export const b = () => fetch(`${BASE}/v1/chat/completions`, { method: "POST" });\n'
+                'export const c = () => fetch(`${BASE}/v1/models`, { method: "GET" });\n'
+                "export const d = () => fetch(URL_CONST);\n"
+                'export const e = () => fetch("/api/chat/completions", { method: "POST" });\n'
+            ),
+            "server/rest.py": (
+                "import os, requests\nBASE = os.environ['LLM_BASE']\n"
+                "def a(p):\n    return requests.post(BASE + '/chat/completions', json=p)\n"
+                "def b():\n    return requests.get(f'{BASE}/v1/models')\n"
+            ),
+            "server/local.py": (
+                "import requests\nBASE = 'http://localhost:11434/v1'\n"
+                "def a(p):\n    return requests.post(f'{BASE}/chat/completions', json=p)\n"
+            ),
+            "server/Proxy.kt": (
+                'val url = "https://api.mistral.ai/v1/chat/completions"\n'
+                "fun send(client: okhttp3.OkHttpClient, req: okhttp3.Request) = client.newCall(req).execute()\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [
+        ("server/Proxy.kt", 2),
+        ("server/rest.py", 4),
+        ("server/rest.ts", 3),
+        ("server/rest.ts", 4),
+    ]
+
+
+def test_the_provider_comes_from_the_base_url_and_local_servers_are_not_paid(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "api/llm.ts": (
+                'import OpenAI from "openai";\n'
+                "const gemini = new OpenAI({ baseURL: "
+                '"https://generativelanguage.googleapis.com/v1beta/openai/", apiKey: process.env.GEMINI_API_KEY });\n'
+                "export const ask = (q: string) =>\n"
+                '  gemini.chat.completions.create({ model: "gemini-2.0-flash",'
+                ' messages: [{ role: "user", content: q }] });\n'
+            ),
+            "api/local.py": (
+                "from openai import OpenAI\n"
+                "local = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
+                "def ask(q):\n"
+                "    return local.chat.completions.create(model='llama3.1', messages=[{'role': 'user', 'content': q}])"
+                "\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert [(f.path, f.provider) for f in snapshot.findings] == [("api/llm.ts", "Google Gemini")]
+    assert "llama3.1" not in snapshot.models
+
+
+def test_a_method_called_on_an_instance_of_an_imported_class_leads_to_its_calls(scan: Project) -> None:
+    service_py = (
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        "class ChatService:\n"
+        "    def ask(self, q):\n"
+        "        return client.responses.create(model='gpt-4o-mini', input=q, max_output_tokens=50)\n"
+    )
+    service_ts = (
+        'import OpenAI from "openai";\nconst client = new OpenAI();\n'
+        "export class Summarizer {\n"
+        '  run(q: string) { return client.responses.create({ model: "gpt-4o-mini", input: q }); }\n'
+        "}\n"
+    )
+    snapshot = scan(
+        {
+            "api/service.py": service_py,
+            "api/views.py": (
+                "import logging\nfrom api.service import ChatService\nlog = logging.getLogger(__name__)\n"
+                "def answer(q, user):\n"
+                "    helper = ChatService()\n"
+                "    r = helper.ask(q)\n"
+                "    log.info('llm', extra={'user': user, 'tokens': r.usage.total_tokens})\n"
+                "    return r.output_text\n"
+            ),
+            "web/summarizer.ts": service_ts,
+            "web/route.ts": (
+                'import { Summarizer } from "./summarizer";\n'
+                "export async function POST(q: string, user: string) {\n"
+                "  const svc = new Summarizer();\n"
+                "  const r = await svc.run(q);\n"
+                "  console.log(JSON.stringify({ user, tokens: r.usage?.total_tokens }));\n"
+                "  return r.output_text;\n"
+                "}\n"
+            ),
+            "other/service.py": service_py,
+            "other/views.py": (
+                "from other.service import ChatService\n"
+                "def answer(q):\n    helper = ChatService()\n    return helper.ask(q).output_text\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [("other/service.py", 5)]

@@ -16,6 +16,7 @@ from assess.scan.project.project_index import ProjectIndex, strip_quotes
 _BY_LABEL = {
     "anthropic": "Anthropic",
     "gemini": "Google Gemini",
+    "openai-legacy": "OpenAI",
     "mistral": "Mistral",
     "cohere": "Cohere",
     "bedrock": "AWS Bedrock",
@@ -59,6 +60,7 @@ _BY_FACTORY = {
     "deepseek": "DeepSeek",
     "togetherai": "Together",
 }
+# provider hosts, for HTTP calls and for clients whose base URL points elsewhere than their SDK's provider
 _HTTP_HOSTS = (
     ("openai.azure.com", "Azure OpenAI"),
     ("api.openai.com", "OpenAI"),
@@ -73,6 +75,15 @@ _HTTP_HOSTS = (
     ("api.x.ai", "xAI"),
     ("api.perplexity.ai", "Perplexity"),
     ("bedrock-runtime", "AWS Bedrock"),
+    ("api.fireworks.ai", "Fireworks"),
+    ("api.replicate.com", "Replicate"),
+    ("huggingface.co", "Hugging Face"),
+    ("api.cerebras.ai", "Cerebras"),
+    ("dashscope", "Alibaba Qwen"),
+    ("api.moonshot", "Moonshot"),
+    ("ai-gateway.vercel.sh", "Vercel AI Gateway"),
+    ("gateway.ai.cloudflare.com", "Cloudflare AI Gateway"),
+    ("api.cloudflare.com", "Cloudflare Workers AI"),
 )
 # SDK packages a file may import -> provider, for calls whose shape several providers share
 _IMPORT_HINTS = (
@@ -147,6 +158,11 @@ def ctor_provider(ctor: str) -> str | None:
     return next((provider for pattern, provider in _BY_CTOR if pattern.search(ctor)), None)
 
 
+def client_provider(client: Fact) -> str | None:
+    """The provider of an llm-client fact: the host of its base URL, else its constructor."""
+    return host_provider(client.values.get("BASE", "")) or ctor_provider(client.values.get("CTOR", ""))
+
+
 def _model_of(index: ProjectIndex, call: Fact, client: Fact | None) -> str | None:
     model = call.values.get("MODEL")
     if model:
@@ -167,14 +183,20 @@ def _model_of(index: ProjectIndex, call: Fact, client: Fact | None) -> str | Non
     return None
 
 
+def host_provider(text: str) -> str | None:
+    """The provider whose API host occurs in `text` (a URL, a base URL, an HTTP call)."""
+    return next((p for host, p in _HTTP_HOSTS if host in text), None)
+
+
 def _provider_of(index: ProjectIndex, call: Fact, client: Fact | None, model: str | None) -> str | None:
     if call.label == "http":
-        return next((p for host, p in _HTTP_HOSTS if host in call.text), None)
+        return host_provider(call.values.get("ENDPOINT", "")) or host_provider(call.text)
     if call.label == "vercel-ai":
         factory = (call.values.get("FACTORY") or "").rsplit(".", 1)[-1].lower()
         return _BY_FACTORY.get(factory) or model_provider(model) or "Vercel AI SDK"
     if client is not None:
-        provider = ctor_provider(client.values.get("CTOR", ""))
+        # the host the client is pointed at names the provider: an OpenAI SDK on Gemini's endpoint is Gemini
+        provider = client_provider(client)
         if provider:
             return provider
     if call.label in _BY_LABEL:
@@ -193,10 +215,25 @@ def _provider_of(index: ProjectIndex, call: Fact, client: Fact | None, model: st
     )
 
 
+# a base URL on this machine or a local model server: Ollama, LM Studio, llama.cpp, LocalAI, vLLM
+_LOCAL_BASE = re.compile(
+    r"localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|:11434\b|:1234\b|ollama|lm.?studio|llama.?cpp|localai|vllm",
+    re.I,
+)
+
+
+def is_local(client: Fact | None) -> bool:
+    """A client pointed at a local model server: its calls cost nothing per token."""
+    return client is not None and bool(_LOCAL_BASE.search(client.values.get("BASE", "")))
+
+
 def call_sites(index: ProjectIndex) -> list[CallSite]:
+    """Every paid LLM call of the project, with its provider and model (calls on local servers left out)."""
     sites: list[CallSite] = []
     for call in index.of("llm-call"):
         client = client_of(index, call)
+        if is_local(client):
+            continue
         model = _model_of(index, call, client)
         sites.append(CallSite(call, _provider_of(index, call, client, model), model, call.label))
     return sites
@@ -207,5 +244,5 @@ def models_and_providers(index: ProjectIndex, sites: list[CallSite]) -> tuple[li
     models = {s.model for s in sites if s.model}
     models |= {m for f in index.of("llm-client") if (m := f.values.get("MODEL"))}
     providers = {s.provider for s in sites if s.provider}
-    providers |= {p for f in index.of("llm-client") if (p := ctor_provider(f.values.get("CTOR", "")))}
+    providers |= {p for f in index.of("llm-client") if not is_local(f) and (p := client_provider(f))}
     return sorted(strip_quotes(m) for m in models), sorted(providers)
