@@ -29,7 +29,7 @@ def test_a_format_is_a_flag_of_scan_and_render_and_a_setting(fmt: OutputFormat, 
 
 def test_an_unknown_output_setting_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / ".assess.toml").write_text('[outputs]\nhtml = "r.html"\nxlsx = "r.xlsx"\n')
-    with pytest.raises(InputError, match="unknown key 'outputs.xlsx'") as info:
+    with pytest.raises(InputError, match=r"unknown key 'outputs\.xlsx'") as info:
         load_settings(tmp_path, {})
     assert info.value.line == 3
 
