@@ -209,37 +209,24 @@ def _settings(root: Path, args: argparse.Namespace) -> Settings:
 
 
 def _options(root: Path, args: argparse.Namespace, settings: Settings, display_root: str | None) -> ScanOptions:
-    from assess.assessment import ScanOptions
+    """The settings' scan options (config.scan_options, as the TUI) with this run's own flags."""
+    import dataclasses
+
+    from assess.config import scan_options
 
     only = frozenset(i.strip() for i in (args.only or "").split(",") if i.strip())
     unknown = sorted(only - set(CHECKLIST_IDS))
     if unknown:
         raise InputError(f"--only: unknown checklist item(s) {', '.join(unknown)}; use {', '.join(CHECKLIST_IDS)}")
-    return ScanOptions(
-        max_bytes=settings.max_file_size,
-        include_vendored=settings.include_vendored,
-        answers_path=_under(root, settings.answers),
+    return dataclasses.replace(
+        scan_options(root, settings),
         display_root=display_root,
-        exclude=tuple(settings.exclude),
-        include=tuple(settings.include),
-        disabled=frozenset(settings.disable),
         only_items=only,
-        severity=tuple(settings.severity.items()),
         files=tuple(args.files) if args.files is not None else None,
         changed_since=args.changed_since,
-        ignore_path=_under(root, settings.ignore_file),
         baseline_path=Path(args.baseline) if getattr(args, "baseline", None) else None,
-        stale_answer_days=settings.stale_answer_days,
         git_history=bool(getattr(args, "git_history", False)),
     )
-
-
-def _under(root: Path, value: str | None) -> Path | None:
-    """A path from settings: relative to the project when it came from its config, else as given."""
-    if value is None:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() or path.exists() else root / path
 
 
 def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str | None = None) -> int:

@@ -18,6 +18,9 @@ from assess.errors import InputError
 from assess.formats import NAMES as OUTPUT_NAMES
 from assess.models import Severity
 
+if TYPE_CHECKING:
+    from assess.assessment import ScanOptions
+
 CONFIG_FILE = ".assess.toml"
 STALE_ANSWER_DAYS = 180
 
@@ -162,3 +165,30 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise InputError(f"setting {where}: {err['msg']}") from None
+
+
+def settings_path(root: Path, value: str | None) -> Path | None:
+    """A path from settings: as given when absolute or when it exists from here (a flag), else relative
+    to the project (its config file names paths inside it)."""
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() or path.exists() else root / path
+
+
+def scan_options(root: Path, settings: Settings) -> ScanOptions:
+    """The scan options the settings ask for, the same for `assess scan` and the TUI. Options that belong
+    to one run (--files, --only, --baseline...) are added by the caller with `dataclasses.replace`."""
+    from assess.assessment import ScanOptions
+
+    return ScanOptions(
+        max_bytes=settings.max_file_size,
+        include_vendored=settings.include_vendored,
+        answers_path=settings_path(root, settings.answers),
+        exclude=tuple(settings.exclude),
+        include=tuple(settings.include),
+        disabled=frozenset(settings.disable),
+        severity=tuple(settings.severity.items()),
+        ignore_path=settings_path(root, settings.ignore_file),
+        stale_answer_days=settings.stale_answer_days,
+    )

@@ -7,6 +7,7 @@ scans, scores and renders. The scan runs in a worker thread so the first questio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -235,20 +236,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _in_project(root: Path, value: str | None) -> Path | None:
-    """A path from the project's config is relative to the project."""
-    if value is None:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() else root / path
-
-
 def build_app(argv: list[str]) -> AssessApp:
     """Everything that can be wrong with the input fails here, before the screen changes (InputError).
 
     Settings come in the same layers as for `assess scan`: flags > ASSESS_* > the project's config.
     """
-    from assess.config import load_settings
+    from assess.config import load_settings, scan_options
 
     args = parse_args(argv)
     root = Path(args.path)
@@ -256,12 +249,13 @@ def build_app(argv: list[str]) -> AssessApp:
         raise InputError("path does not exist" if not root.exists() else "not a folder", root)
     given = {
         **{f.name: getattr(args, f.name) for f in TUI_KEYS.values()},
+        "answers": args.answers,
         "max_file_size": args.max_file_size,
         "include_vendored": args.include_vendored,
     }
     settings = load_settings(root, given)
-    answers = Path(args.answers) if args.answers else _in_project(root, settings.answers)
-    session = Session.open(root, answers)
+    options = scan_options(root, settings)  # as `assess scan` reads the same settings
+    session = Session.open(root, options.answers_path)
     session.stale_answer_days = settings.stale_answer_days
     beside = ReportTargets.beside(session.answers_path)
     reports = ReportTargets(
@@ -270,17 +264,7 @@ def build_app(argv: list[str]) -> AssessApp:
             for f in TUI_KEYS.values()
         }
     )
-    options = ScanOptions(
-        max_bytes=settings.max_file_size,
-        include_vendored=settings.include_vendored,
-        answers_path=session.answers_path,
-        exclude=tuple(settings.exclude),
-        include=tuple(settings.include),
-        disabled=frozenset(settings.disable),
-        severity=tuple(settings.severity.items()),
-        ignore_path=_in_project(root, settings.ignore_file),
-        stale_answer_days=settings.stale_answer_days,
-    )
+    options = dataclasses.replace(options, answers_path=session.answers_path)
     return AssessApp(session, options=options, reports=reports)
 
 
