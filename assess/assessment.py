@@ -28,13 +28,14 @@ from assess.models import (
     ToolInfo,
 )
 from assess.questionnaire import question_flow
-from assess.scan.cache import cached_judge, cached_scan
 from assess.scan.discover import discover_files
-from assess.scan.engine import RawFinding, ScanPlan
+from assess.scan.engine import RawFinding
 from assess.scan.facts import gather_facts
 from assess.scan.gitsafe import head_commit
 from assess.scan.history import scan_history
 from assess.scan.languages import parsed_language
+from assess.scan.plan import ScanPlan
+from assess.scan.run import run_scan
 from assess.scan.select import apply_globs, changed_since, explicit_files, nearby_manifests
 from assess.scoring import ItemInput, gains, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
@@ -238,20 +239,20 @@ def scan_project(
         if c.id not in options.disabled and (not options.only_items or c.checklist in options.only_items)
     ]
     plan = ScanPlan.build(catalog, enabled, defer=DEFER_IMPORT_ONLY)
-    scanned = cached_scan(  # engine.scan_files, with .assess/cache and the misses spread over the cores
+    # project checks judge the facts of every file: a partial scan (pre-commit, --changed-since) skips them
+    partial = options.files is not None or bool(options.changed_since)
+    run = run_scan(
         to_check,
         plan,
         facts,
         options.max_bytes,
+        root=discovery.root,
+        partial=partial,
+        judge=not partial,
         progress=lambda done, total: note("scan", done, total),
         follow=lambda done, total: note("follow", done, total),
-        root=discovery.root,
-        partial=options.files is not None or bool(options.changed_since),
     )
-    # project checks judge the facts of every file: a partial scan (pre-commit, --changed-since) skips them
-    partial = options.files is not None or bool(options.changed_since)
-    checks = [] if partial else plan.project_checks
-    project = cached_judge(checks, scanned, facts, plan.keys.redactor)  # judge_project, reused
+    scanned, project = run.output, run.outcome
     scanned.findings.extend(project.findings)
     if options.git_history and discovery.in_git:
         note("history", 0, 0)

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from assess import paths
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
+from assess.scan.plan import validate_project_check
 from assess.scan.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
-from assess.scan.rulegate import GATE, Formula, rule_formula
+from assess.scan.rulegate import Formula, rule_formula
 from assess.yamlio import load_model, read_yaml, validation_error
 
 # ast-grep language names per catalog language; "text" checks (secrets) never parse.
@@ -58,7 +59,7 @@ def _validate_rule(check: Check, path: Path) -> None:
                 raise InputError(f"pattern '{pattern.name}': bad regex: {exc}", path) from None
         return
     if check.engine == "project":
-        return  # judge, facts and params were validated by the rulebook
+        return  # judge, facts and params: validate_project_check
     first = check.rule_for(check.languages[0])
     if not first or "rule" not in first:
         raise InputError("an ast-grep check needs 'rule' with a 'rule' key", path)
@@ -90,6 +91,8 @@ def load_checks(root: Path, rulebook: Rulebook | None = None) -> tuple[dict[str,
             raise InputError(f"duplicate check id '{check.id}'", check_file)
         check = rulebook.prepare(check, check_file)  # per-language rules with shared utils merged in
         _validate_rule(check, check_file)
+        if check.engine == "project":
+            validate_project_check(check, rulebook.facts, check_file)
         checks[check.id] = check
         dirs[check.id] = check_file.parent
     return checks, dirs
@@ -154,7 +157,6 @@ def load_catalog(checks_root: Path | None = None, questions_root: Path | None = 
         catalog = _load(checks_root, questions_root)
         if key is not None:
             _store(key, catalog)
-    GATE.seed(catalog.gate)
     return catalog
 
 

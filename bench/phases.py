@@ -70,12 +70,10 @@ def _instrument(acc: Counter[str]) -> None:
 
 
 def _time_judges(acc: Counter[str]) -> None:
-    import assess.assessment as assessment
+    import assess.scan.run as pipeline
 
-    for name in ("judge_project", "cached_judge"):
-        real = getattr(assessment, name, None)
-        if real is None:
-            continue
+    for name in ("judge_project",):
+        real = getattr(pipeline, name)
 
         def timed(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -84,7 +82,7 @@ def _time_judges(acc: Counter[str]) -> None:
             finally:
                 acc["project_checks"] += time.perf_counter() - start
 
-        setattr(assessment, name, timed)
+        setattr(pipeline, name, timed)
 
 
 def measure(root: Path, warm: bool) -> dict[str, float]:

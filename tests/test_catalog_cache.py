@@ -13,7 +13,8 @@ from assess import catalog as catalog_module
 from assess import paths, signed
 from assess.catalog import load_catalog
 from assess.errors import InputError
-from assess.scan.rulegate import GATE, rule_formula
+from assess.scan.plan import ScanPlan
+from assess.scan.rulegate import rule_formula
 
 
 @pytest.fixture
@@ -91,6 +92,7 @@ def test_the_cached_catalog_brings_the_rule_gate_formulas_of_its_own_rules(
     assert len(loads) == 1
     configs = {id(rule): rule for check in cached.checks.values() for rule in check.rules.values()}
     assert configs and set(configs) <= {id(config) for config, _ in cached.gate}  # the very objects
+    gate = ScanPlan.build(cached).gate  # a plan's gate starts from the catalog's formulas
     for config, formula in cached.gate:
         assert formula == rule_formula(config)
-        assert GATE.formula(config) == formula
+        assert gate.formula(config) == formula

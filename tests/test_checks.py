@@ -20,11 +20,11 @@ import yaml
 
 from assess import paths
 from assess.catalog import Catalog
-from assess.scan.deferred import scan_settled
 from assess.scan.discover import discover_files
-from assess.scan.engine import ScanPlan, scan_files
+from assess.scan.engine import scan_files
 from assess.scan.facts import gather_facts
-from assess.scan.project_checks import judge_project
+from assess.scan.plan import ScanPlan
+from assess.scan.run import run_scan
 from tests.conftest import copy_materialized
 
 CHECK_DIRS = sorted(p for p in paths.checks_dir().iterdir() if (p / "check.yaml").is_file())
@@ -93,9 +93,9 @@ def test_check_fixtures(check_dir: Path, catalog: Catalog, tmp_path: Path) -> No
         discovery = discover_files(project, include_vendored=True)
         plan = ScanPlan.build(catalog, enabled=[check.id], defer=True)  # as scan_project: deferred files too
         facts = gather_facts(discovery.files)
-        out = scan_settled(discovery.files, plan, facts, 1_000_000)
-        judged = judge_project(plan.project_checks, out, facts, plan.keys.redactor)  # after the walk, as scan_project
-        out.findings += judged.findings
+        run = run_scan(discovery.files, plan, facts, 1_000_000)  # the pipeline scan_project runs, uncached
+        out = run.output
+        out.findings += run.outcome.findings
         prefix = project.relative_to(root)
         reported |= {((prefix / f.rel).as_posix(), f.line) for f in out.findings if f.check.id == check.id}
 

@@ -19,7 +19,8 @@ Safety:
   and a hash of the key.
 - Every failure (corrupt file, wrong key, unreadable folder, disk full) means "no cache": never a failed scan.
 
-`ASSESS_NO_CACHE=1` turns the cache off.
+`ASSESS_NO_CACHE=1` turns the cache off. This module only stores and finds entries: when to look them up
+and what to do with them is the pipeline's (scan/run.py).
 """
 
 from __future__ import annotations
@@ -36,24 +37,21 @@ import re
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assess import __version__
 from assess.models import Check
-from assess.redact import Redactor
-from assess.scan.deferred import Settler, full_plan
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
-from assess.scan.engine import ScanOutput, ScanPlan
+from assess.scan.engine import ScanOutput
 from assess.scan.facts import ProjectFacts
-from assess.scan.parallel import plan_checks, scan_each
+from assess.scan.plan import ScanPlan
 from assess.scan.secrets import KeyScanner
-from assess.signed import SealedWriter, machine_key
-from assess.signed import cache_enabled as enabled
+from assess.signed import SealedWriter, cache_enabled, machine_key
 from assess.signed import unseal as _unsealed
 
-CACHE_FORMAT = 4  # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed
+CACHE_FORMAT = 5  # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
@@ -85,7 +83,11 @@ def _canon(obj: Any, depth: int = 0) -> Any:
     if hasattr(obj, "model_dump_json"):  # pydantic: fields in declaration order, dicts as loaded
         return {"model": type(obj).__name__, "json": obj.model_dump_json()}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        fields = {f.name: _canon(getattr(obj, f.name), depth + 1) for f in dataclasses.fields(obj)}
+        fields = {
+            f.name: _canon(getattr(obj, f.name), depth + 1)
+            for f in dataclasses.fields(obj)
+            if not f.metadata.get("derived")  # derived from the other fields (the plan's rule gate)
+        }
         return {"dc": type(obj).__name__, "fields": fields}
     if isinstance(obj, dict):
         items = [(json.dumps(_canon(k, depth + 1), sort_keys=True), _canon(v, depth + 1)) for k, v in obj.items()]
@@ -259,7 +261,6 @@ class ScanCache:
         self.checks = checks
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
-        self.tree_key: str | None = None  # every file's entry together, for the whole-tree record
         self.started_ns = time.time_ns()
         self.hashes_old: dict[str, tuple[tuple[int, ...], str, int]] = {}  # rel -> (stat, hash, hashed at)
         self.hashes_new: dict[str, tuple[tuple[int, ...], str, int]] = {}
@@ -305,6 +306,7 @@ class ScanCache:
             self.old = stored
 
     def get(self, rel: str, digest: str, cand: Candidate) -> ScanOutput | None:
+        """The stored output of `rel`, if it was stored for these very bytes, kind and tracked flag."""
         entry = self.old.get(rel)
         if entry is None or entry[0] != digest or entry[1] != cand.kind or entry[2] != cand.tracked:
             return None
@@ -317,9 +319,8 @@ class ScanCache:
         self.new[rel] = entry
         return out
 
-    def put(self, rel: str, digest: str, cand: Candidate, out: ScanOutput) -> None:
+    def put(self, rel: str, digest: str, cand: Candidate, prepared: Prepared | None) -> None:
         """Keep the entry the worker prepared (`prepare_entry`), if the file still hashes as it did before."""
-        prepared = getattr(out, _ENTRY, None)
         if prepared is not None and prepared[0] == digest and prepared[1] is not None:
             self.new[rel] = (digest, cand.kind, cand.tracked, prepared[1])
 
@@ -332,128 +333,44 @@ class ScanCache:
 
     # --- the whole tree: a repeated run on an unchanged tree reads one small record -----------
 
-    def tree(self) -> tuple[ScanOutput, Any] | None:
+    def tree(self, tree_key: str) -> tuple[ScanOutput, Any] | None:
+        """The output and judged outcome stored for this very tree (`tree_key`), if any."""
         stored = _load(self.directory / TREE_FILE, self.key, self.scope, self.checks)
-        if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != self.tree_key:
+        if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != tree_key:
             return None
         return stored[1], stored[2]
 
-    def save_tree(self, output: ScanOutput, judged: Any) -> None:
+    def save_tree(self, tree_key: str, output: ScanOutput, judged: Any) -> None:
+        """Store a whole tree's output with its judged outcome (see `tree`)."""
         # what only the judging and the second round read is not kept: the judged outcome is
-        record = (self.tree_key, dataclasses.replace(output, facts=[], imports=[], targets=set(), deferred=[]), judged)
+        record = (tree_key, dataclasses.replace(output, facts={}, imports=[], targets=set(), deferred=[]), judged)
         _write(self.directory, TREE_FILE, self.key, self.scope, record)
 
 
-_ENTRY = "_assess_entry"  # attribute of a worker's ScanOutput: (content hash after the scan, pickled entry)
+def open_cache(root: Path | None, plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> ScanCache | None:
+    """The cache of the project at `root` for this scope; None when there is none (off, no key, no root)."""
+    if root is None or not cache_enabled():
+        return None
+    scope = scope_key(plan, facts, max_bytes)
+    return None if scope is None else ScanCache.open(root / CACHE_DIR, scope, plan.checks())
 
 
-def prepare_entry(keys: KeyScanner, max_bytes: int, cand: Candidate, out: ScanOutput) -> None:
+Prepared = tuple[str | None, bytes | None]  # a file's content hash after its scan, its results pickled
+
+
+def prepare_entry(keys: KeyScanner, max_bytes: int, cand: Candidate, out: ScanOutput) -> Prepared:
     """Run where the file was scanned: hash it again (a file that changed meanwhile is not cached under the
     old hash), and pickle its results unless they hold text of a key shape (the cache never stores a key)."""
     # compressed: the parent holds every entry until the cache is written (a quarter of the size)
     blob = None if holds_secret(out, keys) else zlib.compress(_dumps(out), 1)
-    setattr(out, _ENTRY, (content_hash(cand, max_bytes), blob))
+    return content_hash(cand, max_bytes), blob
 
 
-def _tree_key(files: Sequence[Candidate], digests: Sequence[str | None], partial: bool) -> str | None:
+def tree_key(files: Sequence[Candidate], digests: Sequence[str | None], partial: bool) -> str | None:
+    """What identifies a whole tree's scan: every file's path, content hash, kind and tracked flag."""
     if any(d is None for d in digests):
         return None  # an unreadable file: scan as usual
     h = hashlib.sha256(b"partial" if partial else b"whole")
     for cand, digest in zip(files, digests, strict=True):
         h.update(f"\0{cand.rel}\0{digest}\0{cand.kind}\0{cand.tracked}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-_HANDLE = "_assess_cache"  # attribute of a ScanOutput made here: its cache, and a judged outcome if known
-
-
-def cached_scan(
-    files: Sequence[Candidate],
-    plan: ScanPlan,
-    facts: ProjectFacts,
-    max_bytes: int,
-    progress: Callable[[int, int], None] | None = None,
-    *,
-    root: Path | None = None,
-    partial: bool = False,
-    follow: Callable[[int, int], None] | None = None,
-) -> ScanOutput:
-    """`engine.scan_files` with results reused from `root/.assess/cache` and the misses spread over the cores.
-
-    `follow` reports the second round: deferred files that lead to an LLM call, scanned after the walk.
-
-    `partial`: only some of the project's files are listed (pre-commit, --changed-since), so entries of
-    the others are kept. When no file changed since the last run, the output comes from one record written
-    after that run was judged: its `facts` list is empty and `cached_judge` returns that run's outcome.
-    """
-    scope = scope_key(plan, facts, max_bytes) if root is not None and enabled() else None
-    checks = plan_checks(plan)
-    cache = ScanCache.open(root / CACHE_DIR, scope, checks) if root is not None and scope is not None else None
-    settler = Settler(ScanOutput())
-    if cache is None:
-        for cand, out in zip(files, scan_each(files, plan, facts, max_bytes, progress), strict=True):
-            settler.add(cand, out)
-        settler.settle(files, lambda again: scan_each(again, full_plan(plan), facts, max_bytes, follow))
-        return settler.total
-    cache.load_hashes()
-    digests = [cache.digest(cand, max_bytes) for cand in files]
-    cache.save_hashes(keep_unvisited=partial)
-    cache.tree_key = _tree_key(files, digests, partial)
-    stored = cache.tree() if cache.tree_key is not None else None
-    if stored is not None:
-        output, judged = stored
-        setattr(output, _HANDLE, (cache, judged))
-        return output
-    cache.load_entries()
-    for cand, out in zip(files, _through_cache(cache, files, digests, plan, facts, max_bytes, progress), strict=True):
-        settler.add(cand, out)
-    known = dict(zip((c.rel for c in files), digests, strict=True))
-    settler.settle(
-        files,
-        lambda again: _through_cache(
-            cache, again, [known[c.rel] for c in again], full_plan(plan), facts, max_bytes, follow, FULL
-        ),
-    )
-    cache.save(keep_unvisited=partial)
-    setattr(settler.total, _HANDLE, (cache, None))
-    return settler.total
-
-
-FULL = "\0full"  # the cache key suffix of a deferred file's second, full scan
-
-
-def _through_cache(
-    cache: ScanCache,
-    files: Sequence[Candidate],
-    digests: Sequence[str | None],
-    plan: ScanPlan,
-    facts: ProjectFacts,
-    max_bytes: int,
-    progress: Callable[[int, int], None] | None,
-    suffix: str = "",
-) -> Iterator[ScanOutput]:
-    """One output per file, in order: from the cache when its entry holds, else scanned (and kept)."""
-    hits = [cache.get(c.rel + suffix, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
-    misses = [cand for cand, hit in zip(files, hits, strict=True) if hit is None]
-    annotate = functools.partial(prepare_entry, plan.keys, max_bytes)
-    computed = scan_each(misses, plan, facts, max_bytes, progress, annotate)
-    for cand, digest, hit in zip(files, digests, hits, strict=True):
-        out = hit if hit is not None else next(computed)
-        if hit is None and digest is not None:
-            cache.put(cand.rel + suffix, digest, cand, out)
-        yield out
-
-
-def cached_judge(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor) -> Any:
-    """`judge_project`, or the outcome judged on this very tree last time (see `cached_scan`)."""
-    from assess.scan.project_checks import judge_project
-
-    checks = list(checks)
-    handle = getattr(output, _HANDLE, None)
-    ids = tuple(c.id for c in checks)
-    if handle is not None and handle[1] is not None and handle[1][0] == ids:
-        return handle[1][1]
-    outcome = judge_project(checks, output, project, redactor)  # also enriches output.findings: stored after it
-    if handle is not None and handle[0].tree_key is not None:
-        handle[0].save_tree(output, (ids, outcome))
-    return outcome

@@ -5,34 +5,23 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from typing import cast
 
 from ast_grep_py import Config, SgRoot
 
-from assess.catalog import AST_GREP_LANGS, Catalog
+from assess.catalog import AST_GREP_LANGS
 from assess.models import Check
 from assess.redact import Redactor, redact, secret_hash
 from assess.scan.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.facts import ProjectFacts
-from assess.scan.factscan import (
-    DEFERRABLE,
-    REACH,
-    Fact,
-    FactPlan,
-    TreeVariant,
-    collect_text_facts,
-    collect_tree_facts,
-    plan_facts,
-)
+from assess.scan.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
 from assess.scan.importgraph import specifiers
 from assess.scan.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.languages import Region, display_language, keep_only, parsed_language, script_regions
-from assess.scan.lexicon import Lexicon
+from assess.scan.plan import ScanPlan
 from assess.scan.roles import BACKEND, file_role, scope_applies
-from assess.scan.rulegate import GATE, literals
-from assess.scan.secrets import KeyScanner
 from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
 BINARY_SNIFF = 8192
@@ -61,6 +50,8 @@ class RawFinding:
 
 @dataclass
 class ScanOutput:
+    """What scanning some files gave; the outputs of single files add up (`add`) to that of all of them."""
+
     findings: list[RawFinding] = field(default_factory=list)
     files_scanned: int = 0
     files_keys_only: int = 0  # bundles and minified files: read for keys, skipped by every other check
@@ -68,7 +59,8 @@ class ScanOutput:
     languages: Counter[str] = field(default_factory=Counter)
     providers: set[str] = field(default_factory=set)
     suppressions: list[Suppression] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)  # for the project checks judged after the walk
+    # for the project checks judged after the walk: each file's facts, files in scan order
+    facts: dict[str, list[Fact]] = field(default_factory=dict)
     # For deferred files (importgraph.py): each code file's import specifiers, the files holding a fact the
     # judges follow calls to, and the files deferred (parsed only if they lead to one of those).
     imports: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
@@ -77,59 +69,23 @@ class ScanOutput:
     # (check id, file, message) of a check that raised on a file: the scan goes on without it
     errors: list[tuple[str, str | None, str]] = field(default_factory=list)
 
+    def add(self, other: ScanOutput) -> None:
+        """Add the output of files scanned after these, as one scan of them all would have filled it.
+        A file already here is replaced by its facts in `other` (the second round's full scan)."""
+        for spec in fields(ScanOutput):
+            mine, theirs = getattr(self, spec.name), getattr(other, spec.name)
+            if isinstance(mine, Counter | set | dict):
+                mine.update(theirs)
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, int):
+                setattr(self, spec.name, mine + theirs)
+            else:
+                raise TypeError(f"ScanOutput.{spec.name}: no rule to add {type(mine).__name__}")
 
-@dataclass(frozen=True)
-class ScanPlan:
-    """The catalog arranged for the hot loop: checks per language with their keywords as bytes."""
-
-    by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]]
-    secret_checks: list[Check]
-    # Every key shape of the catalog (also when only one key check is enabled), and per place a key
-    # can sit (keys.py routes) the enabled check that reports it there.
-    keys: KeyScanner = field(default_factory=lambda: KeyScanner(()))
-    key_routes: dict[str, Check] = field(default_factory=dict)
-    # engine "project" checks, judged after the walk, and the fact rules collected for them on each parse
-    project_checks: list[Check] = field(default_factory=list)
-    fact_plan: FactPlan = field(default_factory=FactPlan)
-    # every literal tested on a file's bytes (check and fact keywords, rule-gate literals): one pass per file
-    lexicon: Lexicon = field(default_factory=Lexicon)
-    # defer files whose only reason for a parse is their imports (see importgraph.py); the caller then
-    # rescans, with `defer` off, those that lead to a file whose calls the judges follow (deferred.py)
-    defer: bool = False
-
-    @classmethod
-    def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
-        wanted = set(enabled) if enabled is not None else set(catalog.checks)
-        by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
-        secrets: list[Check] = []
-        key_routes: dict[str, Check] = {}
-        project: list[Check] = []
-        for check in catalog.checks.values():
-            if check.id not in wanted:
-                continue
-            for route in check.key_routes or (["code"] if check.engine == "secrets" else []):
-                key_routes.setdefault(route, check)
-            if check.engine == "secrets":
-                secrets.append(check)
-                continue
-            if check.engine == "project":
-                project.append(check)
-                continue
-            keywords = tuple(k.encode() for k in check.keywords)
-            for lang in check.languages:
-                by_language.setdefault(lang, []).append((check, keywords))
-        patterns = [p for c in catalog.checks.values() for p in c.patterns]
-        fact_plan = plan_facts(catalog.facts, project)
-        words = fact_plan.keywords()
-        for language, entries in by_language.items():
-            for check, keywords in entries:
-                words.update(keywords)
-                rule = check.rule_for(language)
-                words.update(literals(GATE.formula(rule)) if rule is not None else ())
-        for variants in fact_plan.tree.values():
-            words.update(w for v in variants for w in literals(GATE.formula(v.config)))
-        lexicon = Lexicon.of(words)
-        return cls(by_language, secrets, KeyScanner(patterns), key_routes, project, fact_plan, lexicon, defer)
+    def all_facts(self) -> list[Fact]:
+        """Every file's facts, in scan order: what the project index is built from."""
+        return [fact for facts in self.facts.values() for fact in facts]
 
 
 def decode(data: bytes) -> str | None:
@@ -258,7 +214,7 @@ def scan_text(
             _match_structural(matcher, plan, words, work, lang, code_role, text, spans, facts_out)
         if facts_out is not None and plan.fact_plan.text:
             collect_text_facts(rel, role, text, words, plan.fact_plan, facts_out)
-        if graph is not None and facts_out is not None and any(f.kind in REACH for f in facts_out[start:]):
+        if graph is not None and facts_out is not None and any(f.kind in plan.reach for f in facts_out[start:]):
             graph.targets.add(rel)
     if plan.key_routes:
         server = tuple(r for r in regions or () if r.server)
@@ -299,15 +255,15 @@ def _structural_work(
     anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
     if not checks and not anchors:
         return None
-    checks = [c for c in checks if GATE.may_match(c.rule_for(lang), words)]
-    anchors = [v for v in anchors if GATE.may_match(v.config, words)]
+    checks = [c for c in checks if plan.gate.may_match(c.rule_for(lang), words)]
+    anchors = [v for v in anchors if plan.gate.may_match(v.config, words)]
     return checks, anchors
 
 
 def _deferred(plan: ScanPlan, work: Work, spans: list[tuple[int, int]] | None) -> bool:
     """Whether a whole code file would be parsed only for its imports (deferred when the plan says so)."""
     checks, anchors = work
-    return plan.defer and spans is None and not checks and all(v.fact.id in DEFERRABLE for v in anchors)
+    return plan.defer and spans is None and not checks and all(v.fact.id in plan.deferrable for v in anchors)
 
 
 def _match_structural(
@@ -360,6 +316,7 @@ def scan_files(
     max_bytes: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScanOutput:
+    """Read and scan `files` in this process, one after another: what each worker does with its batch."""
     out = ScanOutput()
     total = len(files)
     for index, cand in enumerate(files):
@@ -388,9 +345,12 @@ def scan_files(
             out.languages[language] += 1
         if SUPPRESSION_MARK in data:
             out.suppressions.extend(find_suppressions(cand.rel, text))
+        file_facts: list[Fact] = []
         found = scan_text(
-            cand.rel, data, text, plan, facts, kind=cand.kind, tracked=cand.tracked, facts_out=out.facts, graph=out
+            cand.rel, data, text, plan, facts, kind=cand.kind, tracked=cand.tracked, facts_out=file_facts, graph=out
         )
+        if file_facts:
+            out.facts[cand.rel] = file_facts
         out.findings.extend(found)
         out.providers.update(f.provider for f in found if f.provider)
     return out

@@ -21,16 +21,6 @@ from assess.scan.rulebook import FAMILY, FactRule, path_matches, path_pattern
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.
 ALWAYS = ("llm-call", "llm-client", "model-const")
-# The facts the judges follow calls to (ProjectIndex.range_reach): a file matters to a call chain only if
-# it leads, through imports, to a file holding one (importgraph.py).
-REACH = frozenset({"llm-call", "limiter-call"})
-# Anchors that only matter in files on those call chains: a file parsed for nothing else is deferred until
-# it is known to lead to a REACH fact (and the piggyback and dynamic facts it would get go with it).
-# - import: what a file imports matters only to follow calls out of it;
-# - route: a route is reported only when its code reaches an LLM call (rate_limits._llm_endpoints), which
-#   its file does only if it leads to one; routes are read nowhere else, and only with their own file's;
-# - retry-wrapper: a wrapper is reported only when its code reaches an LLM call (judges/retries.py).
-DEFERRABLE = frozenset({"import", "route", "retry-wrapper"})
 
 
 _NO_LISTS: dict[str, tuple[str, ...]] = {}  # shared by the many facts that capture no list: never changed

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from assess.models import Check
 from assess.redact import Redactor, redact, secret_hash
-from assess.scan.engine import SNIPPET_MAX, RawFinding, ScanPlan, fingerprint
+from assess.scan.engine import SNIPPET_MAX, RawFinding, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.gitsafe import stream_git
+from assess.scan.plan import ScanPlan
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _COMMIT = b"\x00"  # our --format line starts with NUL: no diff line can

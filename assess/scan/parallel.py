@@ -14,25 +14,28 @@ import dataclasses
 import multiprocessing
 import os
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from assess.models import Check
 from assess.scan.discover import Candidate
-from assess.scan.engine import ScanOutput, ScanPlan, scan_files
+from assess.scan.engine import ScanOutput, scan_files
 from assess.scan.facts import ProjectFacts
+from assess.scan.plan import ScanPlan
 
 MIN_FILES = 200  # below this a pool costs more than it saves
 BATCH_FILES = 48
 BATCH_BYTES = 512 * 1024
 
 # Called in the worker on each file's output before it is sent back: work the parent would otherwise do
-# for every file (the cache prepares its entry there).
-Annotate = Callable[[Candidate, ScanOutput], None]
+# for every file (the cache prepares its entry there). What it returns travels back with the output.
+Annotate = Callable[[Candidate, ScanOutput], Any]
+Scanned = tuple[ScanOutput, Any]  # one file's output and what `annotate` made of it (None without one)
 _state: tuple[ScanPlan, ProjectFacts, int, Annotate | None] | None = None  # set in the parent before the fork
 
 
 def worker_count() -> int:
+    """Processes to scan with: ASSESS_WORKERS, else the cores this process may use."""
     wanted = os.environ.get("ASSESS_WORKERS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
@@ -44,18 +47,16 @@ def worker_count() -> int:
 
 def _scan_one(
     plan: ScanPlan, facts: ProjectFacts, max_bytes: int, cand: Candidate, annotate: Annotate | None = None
-) -> ScanOutput:
+) -> Scanned:
     out = scan_files([cand], plan, facts, max_bytes)
-    if annotate is not None:
-        annotate(cand, out)
-    return out
+    return out, annotate(cand, out) if annotate is not None else None
 
 
-def _scan_batch(batch: list[Candidate]) -> list[ScanOutput]:
+def _scan_batch(batch: list[Candidate]) -> list[Scanned]:
     assert _state is not None, "worker started without a plan"
     plan, facts, max_bytes, annotate = _state
     outputs = [_scan_one(plan, facts, max_bytes, cand, annotate) for cand in batch]
-    for out in outputs:  # the parent puts its own Check objects back: pickling a check per finding is waste
+    for out, _ in outputs:  # the parent puts its own Check objects back: pickling a check per finding is waste
         out.findings = [dataclasses.replace(f, check=f.check.id) for f in out.findings]  # type: ignore[arg-type]
     return outputs
 
@@ -73,16 +74,6 @@ def _batches(files: Sequence[Candidate]) -> Iterator[list[Candidate]]:
         yield batch
 
 
-def plan_checks(plan: ScanPlan) -> dict[str, Check]:
-    """Every check a plan can report, by id."""
-    checks: dict[str, Check] = {}
-    for entries in plan.by_language.values():
-        checks.update((c.id, c) for c, _ in entries)
-    for group in (plan.secret_checks, plan.key_routes.values(), plan.project_checks):
-        checks.update((c.id, c) for c in group)
-    return checks
-
-
 def _rehydrate(out: ScanOutput, checks: dict[str, Check]) -> ScanOutput:
     out.findings = [
         dataclasses.replace(f, check=checks[f.check]) if isinstance(f.check, str) else f for f in out.findings
@@ -97,9 +88,9 @@ def scan_each(
     max_bytes: int,
     progress: Callable[[int, int], None] | None = None,
     annotate: Annotate | None = None,
-) -> Iterator[ScanOutput]:
-    """One `ScanOutput` per file, in file order; in worker processes when the scan is big enough.
-    `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial)."""
+) -> Iterator[Scanned]:
+    """One (`ScanOutput`, annotation) per file, in file order; in worker processes when the scan is big
+    enough. `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial)."""
     global _state
     workers = min(worker_count(), max(1, len(files) // BATCH_FILES))
     serial = workers < 2 or len(files) < MIN_FILES or threading.active_count() > 1
@@ -109,50 +100,16 @@ def scan_each(
                 progress(index, len(files))
             yield _scan_one(plan, facts, max_bytes, cand, annotate)
         return
-    checks = plan_checks(plan)
+    checks = plan.checks()
     _state = (plan, facts, max_bytes, annotate)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
             for outputs in pool.imap(_scan_batch, _batches(files)):
-                for out in outputs:
-                    yield _rehydrate(out, checks)
+                for out, note in outputs:
+                    yield _rehydrate(out, checks), note
                 done += len(outputs)
                 if progress is not None:
                     progress(done, len(files))
     finally:
         _state = None
-
-
-def merge(outputs: Iterator[ScanOutput] | Sequence[ScanOutput]) -> ScanOutput:
-    """The outputs of single files, in order, as the serial loop over all of them would have filled one."""
-    total = ScanOutput()
-    for out in outputs:
-        add(total, out)
-    return total
-
-
-def add(total: ScanOutput, out: ScanOutput) -> None:
-    for spec in dataclasses.fields(ScanOutput):
-        mine, theirs = getattr(total, spec.name), getattr(out, spec.name)
-        if isinstance(mine, Counter):
-            mine.update(theirs)
-        elif isinstance(mine, list):
-            mine.extend(theirs)
-        elif isinstance(mine, set):
-            mine.update(theirs)
-        elif isinstance(mine, int):
-            setattr(total, spec.name, mine + theirs)
-        else:
-            raise TypeError(f"ScanOutput.{spec.name}: no rule to merge {type(mine).__name__}")
-
-
-def scan_parallel(
-    files: Sequence[Candidate],
-    plan: ScanPlan,
-    facts: ProjectFacts,
-    max_bytes: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> ScanOutput:
-    """`engine.scan_files` over the cores: the same output."""
-    return merge(scan_each(files, plan, facts, max_bytes, progress))

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from assess.models import Check
 from assess.redact import Redactor
+from assess.scan.callsites import models_and_providers
 from assess.scan.engine import RawFinding, ScanOutput, check_error, fingerprint
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
 from assess.scan.judges import JUDGES, Context, Verdict
+from assess.scan.plan import ScanPlan
 from assess.scan.project_index import ProjectIndex
 
 
@@ -88,23 +90,21 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def judge_project(
-    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor
-) -> ProjectOutcome:
+def judge_project(checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, plan: ScanPlan) -> ProjectOutcome:
     """Findings of the project checks, models and providers of the call sites; enriches `output.findings`.
 
-    `redactor` (ScanPlan.keys.redactor) hides keys in the snippets, as the per-file scan does.
+    From `plan`: the redactor that hides keys in the snippets (as the per-file scan does), and the fact
+    kinds the judges may follow calls to.
     """
     with _collector_paused():
-        return _judge_project(checks, output, project, redactor)
+        return _judge_project(checks, output, project, plan)
 
 
 def _judge_project(
-    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, redactor: Redactor
+    checks: Iterable[Check], output: ScanOutput, project: ProjectFacts, plan: ScanPlan
 ) -> ProjectOutcome:
-    from assess.scan.callsites import models_and_providers
-
-    index = ProjectIndex(output.facts, project)
+    redactor = plan.keys.redactor
+    index = ProjectIndex(output.all_facts(), project, plan.reach)
     ctx = Context(index)
     outcome = ProjectOutcome()
     seen: Counter[tuple[str, str, str]] = Counter()

@@ -12,15 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
-from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from assess.scan.facts import ProjectFacts
 from assess.scan.factscan import Fact
-from assess.scan.languages import parsed_language
+from assess.scan.modules import ModuleResolver, path_prefixes
 
-JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
-_ALIAS_PREFIXES = ("@/", "~/", "#/", "src/", "app/", "lib/")
 _NONE: list[Fact] = []  # shared empty answers, never changed
 _NO_KINDS: dict[str, list[Fact]] = {}
 _IMPORTED_AS = {"default": "default", "namespace": "*"}  # import labels that say what is imported
@@ -49,20 +46,6 @@ def strip_quotes(text: str | None) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
         return text[1:-1]
     return text
-
-
-def _without_suffix(name: str) -> str:
-    """PurePosixPath(name).with_suffix("").name: `llm.py` -> `llm`; `.env` and `x.` keep theirs."""
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
-
-
-def _python_target(rel: str, source: str, dots: int) -> PurePosixPath:
-    """The path a relative Python import names: `..services.llm` in `app/routers/chat.py` -> app/services/llm."""
-    base = PurePosixPath(rel).parent
-    for _ in range(dots - 1):
-        base = base.parent
-    return base.joinpath(*source[dots:].split(".")) if source[dots:] else base
 
 
 class _LineOrder:
@@ -133,52 +116,14 @@ class _Named:
                 self.not_default[name].append(fn)
 
 
-def _prefixes(path: str) -> list[str]:
-    """`a/b/c.py` -> [`a`, `a/b`, `a/b/c.py`]: the path cut at each slash, shortest first, then whole."""
-    found = []
-    cut = path.find("/")
-    while cut >= 0:
-        found.append(path[:cut])
-        cut = path.find("/", cut + 1)
-    found.append(path)
-    return found
-
-
-class _Nearest:
-    """The files answering to one dotted module name, arranged to pick the one nearest an importer: most
-    leading path parts shared, then the shortest path, then the first in file order."""
-
-    __slots__ = ("by_prefix", "shortest")
-
-    def __init__(self, candidates: list[str]) -> None:
-        self.shortest = min(candidates, key=len)  # min keeps the first of equal lengths
-        self.by_prefix: dict[str, str] = {}
-        for candidate in candidates:
-            for prefix in _prefixes(candidate):
-                best = self.by_prefix.get(prefix)
-                if best is None or len(candidate) < len(best):
-                    self.by_prefix[prefix] = candidate
-
-    def to(self, rel: str) -> str:
-        # a prefix of `rel` is known only if the one before it is: walk down until one is not
-        best = self.shortest
-        cut = rel.find("/")
-        while True:
-            found = self.by_prefix.get(rel[:cut] if cut >= 0 else rel)
-            if found is None:
-                return best
-            best = found
-            if cut < 0:
-                return best
-            cut = rel.find("/", cut + 1)
-
-
 class ProjectIndex:
     """Every lookup the judges make is a dictionary hit or a bisect within one file, so judging grows
     with the number of facts, not with its square. Results keep the order of the facts as found."""
 
-    def __init__(self, facts: Iterable[Fact], project: ProjectFacts) -> None:
+    def __init__(self, facts: Iterable[Fact], project: ProjectFacts, reach: frozenset[str] | None = None) -> None:
+        """`reach`: the fact kinds calls may be followed to (the plan's `reach` facts); None: any kind."""
         self.project = project
+        self.reach = reach
         self.by_kind: dict[str, list[Fact]] = defaultdict(list)
         self._by_file: dict[str, dict[str, list[Fact]]] = {}  # file -> kind -> facts
         for fact in facts:
@@ -199,9 +144,6 @@ class ProjectIndex:
         self._packages: dict[str, str] = {}
         self._dependencies: dict[str, frozenset[str]] = {}
         self._packages_with: dict[str, frozenset[str]] = {}
-        self._languages: dict[str, str] = {}
-        self._module_prefixes: dict[str, _Nearest] = {}
-        self._parts_of: dict[str, tuple[str, ...]] = {}
         self._bindings_of: dict[str, dict[str, Binding]] = {}
 
     # --- lookups ------------------------------------------------------------------------------
@@ -251,7 +193,7 @@ class ProjectIndex:
         found = self._packages.get(rel)
         if found is None:
             found = self._packages[rel] = next(
-                (folder for folder in reversed(_prefixes(rel)[:-1]) if folder and folder in self._manifest_dirs), ""
+                (folder for folder in reversed(path_prefixes(rel)[:-1]) if folder and folder in self._manifest_dirs), ""
             )
         return found
 
@@ -260,7 +202,7 @@ class ProjectIndex:
         found = self._dependencies.get(rel)
         if found is None:
             table = self._dependencies_by_dir
-            folders = ["", *(folder for folder in _prefixes(rel)[:-1] if folder)]
+            folders = ["", *(folder for folder in path_prefixes(rel)[:-1] if folder)]
             found = self._dependencies[rel] = frozenset().union(*(table.get(folder, ()) for folder in folders))
         return set(found)
 
@@ -274,104 +216,16 @@ class ProjectIndex:
             found = self._packages_with[kind] = frozenset(self.package_of(f.rel) for f in self.of(kind))
         return found
 
-    def language(self, rel: str) -> str:
-        """parsed_language(rel), once per file."""
-        found = self._languages.get(rel)
-        if found is None:
-            found = self._languages[rel] = parsed_language(rel)
-        return found
-
-    def _parts(self, rel: str) -> tuple[str, ...]:
-        """PurePosixPath(rel).parts, by splitting when the path needs no cleaning (the usual case)."""
-        found = self._parts_of.get(rel)
-        if found is None:
-            split = tuple(rel.split("/"))
-            found = self._parts_of[rel] = split if all(p and p != "." for p in split) else PurePosixPath(rel).parts
-        return found
-
     # --- imports ------------------------------------------------------------------------------
 
     @cached_property
-    def _python_modules(self) -> dict[str, list[str]]:
-        """Dotted-name suffixes -> files: `app/services/llm.py` answers to llm, services.llm, app.services.llm."""
-        table: dict[str, list[str]] = defaultdict(list)
-        for rel in self.files:
-            if self.language(rel) != "python":
-                continue
-            parts = [*self._parts(rel)]
-            if parts:
-                parts[-1] = _without_suffix(parts[-1])
-            if parts and parts[-1] == "__init__":
-                parts = parts[:-1]
-            for start in range(len(parts)):
-                table[".".join(parts[start:])].append(rel)
-        return table
-
-    def _closest(self, rel: str, module: str) -> str | None:
-        """The file answering to `module` nearest to `rel` (see _Nearest), or None."""
-        nearest = self._module_prefixes.get(module)
-        if nearest is None:
-            candidates = self._python_modules.get(module)
-            if not candidates:
-                return None
-            if len(candidates) == 1:
-                return candidates[0]
-            nearest = self._module_prefixes[module] = _Nearest(candidates)
-        return nearest.to(rel)
+    def modules(self) -> ModuleResolver:
+        """The resolver of imports among the files that gave facts."""
+        return ModuleResolver(self.files, self.package_of)
 
     def resolve_module(self, rel: str, source: str) -> str | None:
         """The project file an import of `source` in `rel` refers to, or None (a package outside the project)."""
-        if self.language(rel) == "python":
-            return self._resolve_python(rel, source)
-        return self._resolve_js(rel, source)
-
-    def _resolve_python(self, rel: str, source: str) -> str | None:
-        if not source.startswith("."):
-            return self._closest(rel, source)
-        dots = len(source) - len(source.lstrip("."))
-        folder = self._parts(rel)[:-1]
-        if "/" in source or (folder and folder[0] == "/"):
-            target = str(_python_target(rel, source, dots))
-        else:  # the same as _python_target, on strings
-            base = folder[: max(0, len(folder) - (dots - 1))]
-            target = "/".join((*base, *(part for part in source[dots:].split(".") if part))) or "."
-        stem = "" if target == "." else f"{target}/"
-        for candidate in (f"{target}.py", f"{stem}__init__.py"):
-            if candidate in self._file_set:
-                return candidate
-        return None
-
-    @cached_property
-    def _file_set(self) -> set[str]:
-        return set(self.files)
-
-    def _js_file(self, target: str) -> str | None:
-        """The project file an extensionless or .js import of `target` names, trying TS sources and index files."""
-        target = posixpath.normpath(target)
-        stem, ext = posixpath.splitext(target)
-        if ext in JS_SUFFIXES and target in self._file_set:
-            return target
-        bases = [stem] if ext in (".js", ".jsx", ".mjs", ".cjs") else []  # TS imports name the .js output
-        bases.append(target)
-        for base in bases:
-            for option in (*(base + s for s in JS_SUFFIXES), *(f"{base}/index{s}" for s in JS_SUFFIXES)):
-                if option in self._file_set:
-                    return option
-        return None
-
-    def _resolve_js(self, rel: str, source: str) -> str | None:
-        folder = posixpath.dirname(rel)
-        if source.startswith("."):
-            return self._js_file(posixpath.join(folder, source))
-        if source.startswith(_ALIAS_PREFIXES):
-            # tsconfig path aliases: "@/lib/llm" is usually <package>/src/lib/llm or <package>/lib/llm
-            package = self.package_of(rel)
-            tail = source.split("/", 1)[1] if source.startswith(("@/", "~/", "#/")) else source
-            for base in (f"{package}/src", package, f"{package}/app") if package else ("src", "", "app"):
-                found = self._js_file(posixpath.join(base, tail) if base else tail)
-                if found:
-                    return found
-        return None
+        return self.modules.one(rel, source)
 
     def bindings(self, rel: str) -> dict[str, Binding]:
         """The names the imports of `rel` bind, worked out the first time the file is asked about."""
@@ -505,6 +359,10 @@ class ProjectIndex:
 
     def reaching(self, kind: str) -> dict[tuple[str, int], Reach]:
         """Every function that reaches a fact of `kind`, keyed by (file, line), with how it gets there."""
+        if self.reach is not None and kind not in self.reach:
+            # deferral parses late only the files that lead to a `reach` fact: a chain to another kind
+            # could pass through a file never parsed, and the answer would depend on deferral
+            raise ValueError(f"calls are followed only to `reach` facts, not to '{kind}' (checks/_facts)")
         if kind in self._reaching:
             return self._reaching[kind]
         reached: dict[tuple[str, int], Reach] = {}

@@ -70,6 +70,11 @@ class FactRule(_Strict):
     # A dynamic rule: `{names}` in its regexes becomes the names captured by these facts in the same file,
     # e.g. ["function.NAME", "import.NAMES"]; the rule runs only when there is at least one name.
     names_from: list[str] = Field(default_factory=list)
+    # Deferral (deferred.py): the judges follow calls to a `reach` fact, so a file that leads to one through
+    # imports is parsed in full; a `deferrable` fact matters only in such files, so a file parsed for
+    # nothing else waits until it is known to lead to a `reach` fact.
+    reach: bool = False
+    deferrable: bool = False
     python: list[FactVariant] = Field(default_factory=list)
     javascript: list[FactVariant] = Field(default_factory=list)
     text: list[TextVariant] = Field(default_factory=list)
@@ -100,11 +105,9 @@ class Rulebook:
         return {**config, "utils": {**wanted, **local}}
 
     def prepare(self, check: Check, path: Path) -> Check:
-        """A check ready to scan: per-language rules with shared utils, or a project check's judge validated."""
-        if check.engine == "secrets":
-            return check
-        if check.engine == "project":
-            self._validate_project(check, path)
+        """A check ready to scan: per-language rules with shared utils merged in (project checks as they are:
+        their judges are validated by scan/plan.py)."""
+        if check.engine in ("secrets", "project"):
             return check
         rules: dict[str, dict[str, Any]] = {}
         for lang in check.languages:
@@ -116,23 +119,6 @@ class Rulebook:
             rules[lang] = ascii_rules(self.with_utils(base, FAMILY[lang]))
             compile_rule(rules[lang], lang, path)
         return check.model_copy(update={"rules": rules})
-
-    def _validate_project(self, check: Check, path: Path) -> None:
-        from assess.scan.judges import JUDGES
-
-        if not check.judge or check.judge not in JUDGES:
-            raise InputError(f"unknown judge '{check.judge}' (known: {', '.join(sorted(JUDGES))})", path)
-        unknown = [f for f in check.facts if f not in self.facts]
-        if unknown:
-            raise InputError(f"unknown fact rule(s) {unknown}", path)
-        judge = JUDGES[check.judge]
-        try:
-            judge.params.model_validate(check.params)
-        except Exception as exc:
-            raise InputError(f"params for judge '{check.judge}': {str(exc).splitlines()[-1].strip()}", path) from None
-        missing = [f for f in judge.needs if f not in check.facts]
-        if missing:
-            raise InputError(f"judge '{check.judge}' needs facts {missing}", path)
 
 
 def _matches_in(node: object) -> Iterator[str]:

@@ -197,11 +197,17 @@ def _holds(tested: Tested, found: frozenset[bytes]) -> bool:
 
 
 class RuleGate:
-    """Formulas per rule config, derived once; `may_match` tells whether a file can hold a match."""
+    """Formulas per rule config, derived once; `may_match` tells whether a file can hold a match.
 
-    def __init__(self) -> None:
-        # keyed by id(config); the config is kept in the value so its id is never reused while cached
+    One gate belongs to one scan plan. `known`: formulas derived earlier (at catalog load, kept with the
+    cached catalog) for these very config objects; any other config's formula is derived on first use.
+    """
+
+    def __init__(self, known: Iterable[tuple[Mapping[str, Any], Formula]] = ()) -> None:
+        # keyed by id(config); the config is kept in the value so its id is never reused while held here
         self._formulas: dict[int, tuple[Mapping[str, Any], Formula, Tested]] = {}
+        for config, formula in known:
+            self._formulas.setdefault(id(config), (config, formula, _tested(formula)))
 
     def _entry(self, config: Mapping[str, Any]) -> tuple[Mapping[str, Any], Formula, Tested]:
         entry = self._formulas.get(id(config))
@@ -213,15 +219,6 @@ class RuleGate:
     def formula(self, config: Mapping[str, Any]) -> Formula:
         return self._entry(config)[1]
 
-    def seed(self, known: Iterable[tuple[Mapping[str, Any], Formula]]) -> None:
-        """Formulas derived earlier (kept with the cached catalog), for these very config objects."""
-        for config, formula in known:
-            if id(config) not in self._formulas:
-                self._formulas[id(config)] = (config, formula, _tested(formula))
-
     def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:
         """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
         return config is None or _holds(self._entry(config)[2], found)
-
-
-GATE = RuleGate()

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from assess import paths
 from assess.catalog import load_catalog
 from assess.fakekeys import materialize
-from assess.scan.engine import ScanPlan, decode, scan_text
+from assess.scan.engine import decode, scan_text
 from assess.scan.facts import ProjectFacts
+from assess.scan.plan import ScanPlan
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))

@@ -13,9 +13,9 @@ from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
 from assess.cli import main
 from assess.fakekeys import fake_key
-from assess.scan.engine import ScanPlan
 from assess.scan.facts import ProjectFacts
 from assess.scan.history import scan_history
+from assess.scan.plan import ScanPlan
 
 OLD = fake_key("openai-project", "history")
 KEPT = fake_key("anthropic", "history")

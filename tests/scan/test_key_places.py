@@ -12,9 +12,10 @@ import pytest
 from assess.catalog import Catalog
 from assess.fakekeys import fake_key
 from assess.scan.discover import discover_files
-from assess.scan.engine import RawFinding, ScanPlan, scan_files, scan_text
+from assess.scan.engine import RawFinding, scan_files, scan_text
 from assess.scan.facts import ProjectFacts, gather_facts
 from assess.scan.keys import is_env_file
+from assess.scan.plan import ScanPlan
 
 KEY = fake_key("openai-project", "places")
 

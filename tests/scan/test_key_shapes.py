@@ -10,7 +10,7 @@ import pytest
 
 from assess.catalog import Catalog
 from assess.fakekeys import KINDS, fake_key
-from assess.scan.engine import ScanPlan
+from assess.scan.plan import ScanPlan
 from assess.scan.secrets import KeyScanner, SecretHit, is_placeholder
 
 PROVIDER_OF_KIND = {

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from assess.catalog import Catalog
-from assess.scan.engine import ScanPlan, scan_text
+from assess.scan.engine import scan_text
 from assess.scan.facts import ProjectFacts
 from assess.scan.languages import keep_only, script_regions
+from assess.scan.plan import ScanPlan
 
 FLAG = "new OpenAI({ apiKey: k, dangerouslyAllowBrowser: true })"
 

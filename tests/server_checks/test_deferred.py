@@ -3,7 +3,6 @@ rate-limit check. The outcome must be exactly what parsing every file gives, wit
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,14 @@ import pytest
 from assess import assessment
 from assess.assessment import ScanOptions, scan_project
 from assess.catalog import Catalog
-from assess.scan.factscan import DEFERRABLE, REACH
+from assess.scan.discover import discover_files
+from assess.scan.facts import ProjectFacts
 from assess.scan.importgraph import leading_to, specifiers
+from assess.scan.judges import JUDGES
+from assess.scan.modules import ModuleResolver
+from assess.scan.plan import ScanPlan
+from assess.scan.project_index import ProjectIndex
+from assess.scan.run import run_scan
 from tests.conftest import REPO, copy_materialized
 from tests.server_checks.conftest import write_tree
 
@@ -141,29 +146,37 @@ def test_leading_to_follows_imports_backwards_and_resolves_generously() -> None:
     }  # fmt: skip
 
 
-def test_the_judges_follow_calls_only_to_reach_facts() -> None:
-    """Deferral is exact only while every call chain the judges follow ends at a REACH fact: a judge that
-    starts following calls to another kind must add it to factscan.REACH."""
-    sources = [*(REPO / "assess" / "scan" / "judges").glob("*.py"), REPO / "assess" / "scan" / "project_index.py"]
-    asked = {
-        kind
-        for path in sources
-        for kind in re.findall(r"\b(?:range_reach|reaching)\([^)]*?\"([a-z-]+)\"", path.read_text(encoding="utf-8"))
-    }
-    assert asked and asked <= REACH, asked - REACH
+def test_deferral_is_declared_in_the_fact_rules(catalog: Catalog) -> None:
+    """Which facts end a call chain and which wait for one is data, read by the plan."""
+    plan = ScanPlan.build(catalog)
+    assert plan.reach == {"llm-call", "limiter-call"}
+    assert plan.deferrable == {"import", "route", "retry-wrapper"}
+    for check in plan.project_checks:  # every judge follows calls only to reach facts (validated at load)
+        assert set(JUDGES[check.judge or ""].follows) <= plan.reach
 
 
-def test_deferrable_kinds_are_read_only_by_the_judges_that_follow_them() -> None:
-    """A deferrable kind's facts may vanish from files that lead nowhere: only the judge that reads them
-    through a reach (and the index itself) may mention them."""
-    readers = {"import": {"project_index.py", "callsites.py", "rate_limits.py"}, "route": {"rate_limits.py"}}
-    readers["retry-wrapper"] = {"retries.py"}
-    assert set(readers) == set(DEFERRABLE)
-    sources = {
-        path.name: re.sub(r"needs=\([^)]*\)", "", path.read_text(encoding="utf-8"))  # what a judge declares
-        for path in (REPO / "assess").rglob("*.py")
-        if path.name != "factscan.py"
-    }
-    for kind, allowed in readers.items():
-        mentions = {name for name, text in sources.items() if f'"{kind}"' in text}
-        assert mentions <= allowed, (kind, mentions - allowed)
+def test_following_calls_to_a_fact_that_is_not_reach_is_refused(catalog: Catalog) -> None:
+    """Deferral is exact only while every chain the judges follow ends at a `reach` fact: the index
+    refuses any other kind at once, so a judge that starts following one fails its first test."""
+    index = ProjectIndex([], ProjectFacts(), ScanPlan.build(catalog).reach)
+    assert index.reaching("llm-call") == {}
+    with pytest.raises(ValueError, match="reach"):
+        index.reaching("route")
+
+
+def test_the_file_an_import_refers_to_is_among_those_deferral_follows(catalog: Catalog) -> None:
+    """Deferral is sound only if every file the judges resolve an import to (`one`) is among the files
+    deferral thinks it may name (`every`): checked on every import of the fixtures and the demo."""
+    root = REPO / "checks"
+    files = [c.rel for c in discover_files(root, include_vendored=True).files]
+    run = run_scan(discover_files(root, include_vendored=True).files, ScanPlan.build(catalog), ProjectFacts(), 10**6)
+    resolver = ModuleResolver(files)
+    imports = [f for f in run.output.all_facts() if f.kind == "import" and f.values.get("SOURCE")]
+    resolved = 0
+    for fact in imports:
+        spec = fact.values["SOURCE"]
+        target = resolver.one(fact.rel, spec)
+        if target is not None:
+            resolved += 1
+            assert target in resolver.every(fact.rel, spec), (fact.rel, spec, target)
+    assert resolved > 20, "the fixtures hold imports of project files"

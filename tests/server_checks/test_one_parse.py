@@ -11,8 +11,9 @@ import pytest
 from assess.catalog import Catalog
 from assess.scan import engine
 from assess.scan.discover import discover_files
-from assess.scan.engine import ScanPlan, scan_files
+from assess.scan.engine import scan_files
 from assess.scan.facts import gather_facts
+from assess.scan.plan import ScanPlan
 from tests.server_checks.conftest import write_tree
 
 
@@ -34,4 +35,4 @@ def test_a_file_without_any_keyword_is_not_parsed(
     monkeypatch.setattr(engine, "SgRoot", lambda text, lang: calls.append(lang) or real(text, lang))
     discovery = discover_files(root)
     out = scan_files(discovery.files, ScanPlan.build(catalog), gather_facts(discovery.files), 1_000_000)
-    assert calls == [] and out.facts == []
+    assert calls == [] and out.facts == {}

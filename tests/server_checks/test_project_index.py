@@ -6,8 +6,9 @@ from pathlib import Path
 
 from assess.catalog import Catalog
 from assess.scan.discover import discover_files
-from assess.scan.engine import ScanPlan, scan_files
+from assess.scan.engine import scan_files
 from assess.scan.facts import gather_facts
+from assess.scan.plan import ScanPlan
 from assess.scan.project_index import ProjectIndex
 from tests.server_checks.conftest import write_tree
 
@@ -17,7 +18,7 @@ def _index(catalog: Catalog, root: Path, files: dict[str, str]) -> ProjectIndex:
     discovery = discover_files(root)
     facts = gather_facts(discovery.files)
     out = scan_files(discovery.files, ScanPlan.build(catalog), facts, 1_000_000)
-    return ProjectIndex(out.facts, facts)
+    return ProjectIndex(out.all_facts(), facts)
 
 
 def test_js_imports_resolve_relative_extensionless_index_and_alias(catalog: Catalog, tmp_path: Path) -> None:

@@ -64,6 +64,8 @@ def test_a_rule_gets_only_the_shared_utils_it_reaches(catalog: Catalog) -> None:
         ("judge: rate-limits\nparams: {report: sometimes}\nfacts: [route, llm-call, function, import, call, limiter, "
          "limiter-def, limiter-call, mount]\n", "params for judge 'rate-limits'"),
         ("judge: expensive-model\nfacts: [llm-call]\n", "params for judge 'expensive-model'"),
+        # a deferrable fact is kept only in files on a call chain: a judge that follows none cannot read it
+        ("judge: iac-budget\nfacts: [iac, llm-call, route]\n", "deferrable"),
     ],
 )  # fmt: skip
 def test_a_bad_project_check_names_its_file(tmp_path: Path, extra: str, problem: str) -> None:

@@ -88,3 +88,6 @@ class Judge:
     run: Callable[[Context, Any], Judgement]
     params: type[BaseModel] = NoParams
     needs: tuple[str, ...] = ()  # fact rules the check must list
+    # fact kinds whose callers this judge follows (ProjectIndex.range_reach, calls_to): each must be a
+    # `reach` fact rule, so deferral parses every file on such a chain (validated at catalog load)
+    follows: tuple[str, ...] = ()

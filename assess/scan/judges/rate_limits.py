@@ -504,4 +504,5 @@ JUDGE = Judge(
     run=judge,
     params=Params,
     needs=("route", "llm-call", "function", "import", "call", "limiter", "limiter-def", "limiter-call", "mount"),
+    follows=("llm-call", "limiter-call"),
 )

@@ -98,4 +98,9 @@ def judge(ctx: Context, params: Params) -> Judgement:
     return Judgement(verdicts, applied)
 
 
-JUDGE = Judge(run=judge, params=Params, needs=("retry-wrapper", "llm-call", "llm-client", "function", "call", "import"))
+JUDGE = Judge(
+    run=judge,
+    params=Params,
+    needs=("retry-wrapper", "llm-call", "llm-client", "function", "call", "import"),
+    follows=("llm-call",),
+)

@@ -101,7 +101,10 @@ def judge_dimensions(ctx: Context, params: DimensionParams) -> Judgement:
 
 
 UNRECORDED = Judge(
-    run=judge_unrecorded, params=UnrecordedParams, needs=("llm-call", "usage-read", "observability", "function", "call")
+    run=judge_unrecorded,
+    params=UnrecordedParams,
+    needs=("llm-call", "usage-read", "observability", "function", "call"),
+    follows=("llm-call",),
 )
 WITHOUT_DIMENSION = Judge(
     run=judge_dimensions, params=DimensionParams, needs=("usage-record", "observability", "llm-call")

@@ -1,0 +1,145 @@
+"""What a scan runs, decided once per catalog and set of enabled checks: the `ScanPlan`.
+
+The plan holds the checks per language with their keywords as bytes, the key shapes and where each key is
+reported, the fact rules the enabled project checks need, the rule gate's formula of every ast-grep config,
+and which fact kinds deferral treats specially (declared in the fact rules' data: `reach`, `deferrable`).
+`validate_project_check` is how the catalog checks, at load, that a project check's judge exists, gets
+valid params and is given the facts it reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assess.errors import InputError
+from assess.models import Check
+from assess.scan.factscan import FactPlan, plan_facts
+from assess.scan.judges import JUDGES
+from assess.scan.lexicon import Lexicon
+from assess.scan.rulebook import FactRule
+from assess.scan.rulegate import RuleGate, literals
+from assess.scan.secrets import KeyScanner
+
+if TYPE_CHECKING:
+    from assess.catalog import Catalog
+
+# A field with this metadata is derived from the others: left out of the cache's fingerprint of the plan.
+DERIVED = {"derived": True}
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """The catalog arranged for the hot loop: checks per language with their keywords as bytes."""
+
+    by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]]
+    secret_checks: list[Check]
+    # Every key shape of the catalog (also when only one key check is enabled), and per place a key
+    # can sit (keys.py routes) the enabled check that reports it there.
+    keys: KeyScanner = field(default_factory=lambda: KeyScanner(()))
+    key_routes: dict[str, Check] = field(default_factory=dict)
+    # engine "project" checks, judged after the walk, and the fact rules collected for them on each parse
+    project_checks: list[Check] = field(default_factory=list)
+    fact_plan: FactPlan = field(default_factory=FactPlan)
+    # every literal tested on a file's bytes (check and fact keywords, rule-gate literals): one pass per file
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    # defer files whose only reason for a parse is a `deferrable` fact (see importgraph.py); the second
+    # round rescans, with `defer` off, those that lead to a file holding a `reach` fact (deferred.py)
+    defer: bool = False
+    reach: frozenset[str] = frozenset()  # fact kinds the judges follow calls to
+    deferrable: frozenset[str] = frozenset()  # fact kinds that matter only on a call chain to a reach fact
+    # the literals every match of each rule config needs (rulegate.py): derived at catalog load
+    gate: RuleGate = field(default_factory=RuleGate, compare=False, metadata=DERIVED)
+
+    @classmethod
+    def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
+        """The plan for the `enabled` checks of `catalog` (all when None); `defer` turns deferral on."""
+        wanted = set(enabled) if enabled is not None else set(catalog.checks)
+        by_language: dict[str, list[tuple[Check, tuple[bytes, ...]]]] = {}
+        secrets: list[Check] = []
+        key_routes: dict[str, Check] = {}
+        project: list[Check] = []
+        for check in catalog.checks.values():
+            if check.id not in wanted:
+                continue
+            for route in check.key_routes or (["code"] if check.engine == "secrets" else []):
+                key_routes.setdefault(route, check)
+            if check.engine == "secrets":
+                secrets.append(check)
+                continue
+            if check.engine == "project":
+                project.append(check)
+                continue
+            keywords = tuple(k.encode() for k in check.keywords)
+            for lang in check.languages:
+                by_language.setdefault(lang, []).append((check, keywords))
+        patterns = [p for c in catalog.checks.values() for p in c.patterns]
+        gate = RuleGate(catalog.gate)
+        fact_plan = plan_facts(catalog.facts, project)
+        words = fact_plan.keywords()
+        for language, entries in by_language.items():
+            for check, keywords in entries:
+                words.update(keywords)
+                rule = check.rule_for(language)
+                words.update(literals(gate.formula(rule)) if rule is not None else ())
+        for variants in fact_plan.tree.values():
+            words.update(w for v in variants for w in literals(gate.formula(v.config)))
+        reach = frozenset(f.id for f in catalog.facts.values() if f.reach)
+        deferrable = frozenset(f.id for f in catalog.facts.values() if f.deferrable)
+        return cls(
+            by_language,
+            secrets,
+            KeyScanner(patterns),
+            key_routes,
+            project,
+            fact_plan,
+            Lexicon.of(words),
+            defer,
+            reach,
+            deferrable,
+            gate,
+        )
+
+    def without_deferral(self) -> ScanPlan:
+        """The same plan with `defer` off: the second round's (deferred files scanned in full)."""
+        return dataclasses.replace(self, defer=False)
+
+    def checks(self) -> dict[str, Check]:
+        """Every check this plan can report, by id."""
+        found: dict[str, Check] = {}
+        for entries in self.by_language.values():
+            found.update((c.id, c) for c, _ in entries)
+        for group in (self.secret_checks, self.key_routes.values(), self.project_checks):
+            found.update((c.id, c) for c in group)
+        return found
+
+
+def validate_project_check(check: Check, facts: dict[str, FactRule], path: Path) -> None:
+    """An `engine: project` check's judge exists, accepts its params and is given every fact it reads.
+
+    A judge that follows calls (`Judge.follows`) may follow them only to `reach` facts: deferral parses a
+    file late only if it leads to one, so a chain to any other kind could miss files. A check that lists
+    a `deferrable` fact must have a judge that follows calls: such facts are kept only on those chains.
+    """
+    if not check.judge or check.judge not in JUDGES:
+        raise InputError(f"unknown judge '{check.judge}' (known: {', '.join(sorted(JUDGES))})", path)
+    unknown = [f for f in check.facts if f not in facts]
+    if unknown:
+        raise InputError(f"unknown fact rule(s) {unknown}", path)
+    judge = JUDGES[check.judge]
+    try:
+        judge.params.model_validate(check.params)
+    except Exception as exc:
+        raise InputError(f"params for judge '{check.judge}': {str(exc).splitlines()[-1].strip()}", path) from None
+    missing = [f for f in judge.needs if f not in check.facts]
+    if missing:
+        raise InputError(f"judge '{check.judge}' needs facts {missing}", path)
+    not_reach = [k for k in judge.follows if k not in facts or not facts[k].reach]
+    if not_reach:
+        raise InputError(f"judge '{check.judge}' follows calls to {not_reach}, which are not `reach` facts", path)
+    deferrable = [f for f in check.facts if facts[f].deferrable]
+    if deferrable and not judge.follows:
+        raise InputError(f"facts {deferrable} are deferrable: only a judge that follows calls may read them", path)
