@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from assess.models import (
     SEVERITY_ORDER,
     AnswerResult,
     AssessmentResult,
+    CheckError,
     ChecklistResult,
     Finding,
     FixAdvice,
@@ -126,7 +127,11 @@ def _checks_ran(catalog: Catalog, plan: ScanPlan, parsed_langs: set[str]) -> set
 
 
 def score_result(
-    catalog: Catalog, findings: list[Finding], answers: list[AnswerResult], items_with_checks: set[str]
+    catalog: Catalog,
+    findings: list[Finding],
+    answers: list[AnswerResult],
+    items_with_checks: set[str],
+    failed_items: Collection[str] = (),
 ) -> tuple[list[ChecklistResult], int, str, list[FixAdvice]]:
     results: list[ChecklistResult] = []
     for item in catalog.items.values():
@@ -137,7 +142,9 @@ def score_result(
             choice = question.choice(answer.value)
             if answer.checklist == item.id and choice is not None and question.scored:
                 scores.append(choice.score)
-        scored = score_item(ItemInput(item.weight, scores, [f.severity for f in live], item.id in items_with_checks))
+        severities = [f.severity for f in live]
+        ran, failed = item.id in items_with_checks, item.id in failed_items
+        scored = score_item(ItemInput(item.weight, scores, severities, ran, failed))
         results.append(
             ChecklistResult(
                 id=item.id,
@@ -181,6 +188,20 @@ class ScanSnapshot:
     suppression_notes: list[SuppressionNote] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
     files_keys_only: int = 0  # of files_scanned: bundles and minified files, read for AI keys only
+    errors: list[CheckError] = field(default_factory=list)  # checks that raised: their items are unknown
+
+
+def _check_errors(catalog: Catalog, raised: list[tuple[str, str | None, str]]) -> list[CheckError]:
+    """One entry per check that raised: the first file and message, and on how many files it did."""
+    first: dict[str, CheckError] = {}
+    for check_id, rel, message in raised:
+        error = first.get(check_id)
+        if error is None:
+            check = catalog.checks[check_id]
+            first[check_id] = CheckError(check=check_id, checklist=check.checklist, message=message, path=rel)
+        if rel is not None:
+            first[check_id].files += 1
+    return sorted(first.values(), key=lambda e: e.check)
 
 
 def scan_project(
@@ -263,6 +284,7 @@ def scan_project(
             | ({c.id for c in plan.project_checks} if not partial else set())
         ),
         suppression_notes=notes,
+        errors=_check_errors(catalog, [*scanned.errors, *project.errors]),
         models=project.models,
     )
 
@@ -301,7 +323,8 @@ def build_result(
         combine_answers(catalog, stored, snapshot.findings, snapshot.providers), stale_answer_days, now
     )
     findings, baseline_info = mark_new(snapshot.findings, baseline) if baseline else (snapshot.findings, None)
-    checklist, score, grade, top = score_result(catalog, findings, answers, snapshot.items_with_checks)
+    failed = {e.checklist for e in snapshot.errors}
+    checklist, score, grade, top = score_result(catalog, findings, answers, snapshot.items_with_checks, failed)
     fired = sorted({f.check for f in findings})
     result = AssessmentResult(
         tool=ToolInfo(version=__version__),
@@ -327,6 +350,7 @@ def build_result(
         top_fixes=top,
         checks_run=snapshot.checks_run,
         rules=[_rule_doc(catalog, cid) for cid in fired],
+        errors=snapshot.errors,
         suppressions=snapshot.suppression_notes,
         baseline=baseline_info,
     )

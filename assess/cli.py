@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from assess import __version__
 from assess.errors import InputError
+from assess.formats import FORMATS, NAMES
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions
@@ -39,17 +40,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"assess: {message} (see 'assess {self.prog.split()[-1]} --help')\n")
 
 
-OUTPUTS = ("json", "sarif", "markdown", "html", "pdf", "junit")
+OUTPUTS = NAMES  # one per row of assess/formats.py
 
 
 def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
-    out.add_argument("--json", metavar="FILE", help="the result JSON (the contract; re-render it later)")
-    out.add_argument("--sarif", metavar="FILE", help="SARIF 2.1.0 for code scanning")
-    out.add_argument("--markdown", metavar="FILE", help="a Markdown summary (pull requests, $GITHUB_STEP_SUMMARY)")
-    out.add_argument("--html", metavar="FILE", help="a self-contained HTML report")
-    out.add_argument("--pdf", metavar="FILE", help="a PDF report (needs Pango)")
-    out.add_argument("--junit", metavar="FILE", help="JUnit XML for CI test dashboards")
+    for fmt in FORMATS:
+        out.add_argument(f"--{fmt.name}", metavar="FILE", help=fmt.help)
     # `assess render --history DIR` shows the score trend; on scan/demo `--history` is the git history
     # search (issue contract), so there the trend is `--trend`
     out.add_argument(
@@ -128,64 +125,35 @@ def _stdout_used(outputs: dict[str, str | None]) -> bool:
     return any(target == "-" for target in outputs.values())
 
 
-def _text_renderer(name: str) -> Callable[[AssessmentResult], str]:
-    if name == "json":
-        from assess.report.json_report import render_json
-
-        return render_json
-    if name == "sarif":
-        from assess.report.sarif import render_sarif
-
-        return render_sarif
-    if name == "markdown":
-        from assess.report.markdown import render_markdown
-
-        return render_markdown
-    if name == "junit":
-        from assess.report.junit import render_junit
-
-        return render_junit
-    from assess.report.html import render_html
-
-    return render_html
-
-
 def write_outputs(
     result: AssessmentResult, outputs: dict[str, str | None], report: ReportOptions | None = None
 ) -> None:
     """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
     from assess.atomic import write_bytes_atomic, write_text_atomic
+    from assess.errors import OutputUnavailable
+    from assess.formats import render
 
-    for name in OUTPUTS:
-        target = outputs.get(name)
+    for fmt in FORMATS:
+        target = outputs.get(fmt.name)
         if not target:
             continue
-        if name == "pdf":
-            from assess.report.pdf import PdfUnavailable, render_pdf
-
-            try:
-                data = render_pdf(result, report)
-            except PdfUnavailable as exc:
-                _note(str(exc))
-                continue
-            if target == "-":
+        try:
+            data = render(fmt, result, report)
+        except OutputUnavailable as exc:
+            _note(str(exc))
+            continue
+        if target == "-":
+            if isinstance(data, bytes):
                 sys.stdout.flush()
                 sys.stdout.buffer.write(data)
             else:
-                write_bytes_atomic(Path(target), data)
-                _note(f"wrote PDF {target}")
+                sys.stdout.write(data)
             continue
-        if name == "html":
-            from assess.report.html import render_html
-
-            text = render_html(result, options=report)
+        if isinstance(data, bytes):
+            write_bytes_atomic(Path(target), data)
         else:
-            text = _text_renderer(name)(result)
-        if target == "-":
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(Path(target), text)
-            _note(f"wrote {name.upper()} {target}")
+            write_text_atomic(Path(target), data)
+        _note(f"wrote {fmt.label} {target}")
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
@@ -241,37 +209,24 @@ def _settings(root: Path, args: argparse.Namespace) -> Settings:
 
 
 def _options(root: Path, args: argparse.Namespace, settings: Settings, display_root: str | None) -> ScanOptions:
-    from assess.assessment import ScanOptions
+    """The settings' scan options (config.scan_options, as the TUI) with this run's own flags."""
+    import dataclasses
+
+    from assess.config import scan_options
 
     only = frozenset(i.strip() for i in (args.only or "").split(",") if i.strip())
     unknown = sorted(only - set(CHECKLIST_IDS))
     if unknown:
         raise InputError(f"--only: unknown checklist item(s) {', '.join(unknown)}; use {', '.join(CHECKLIST_IDS)}")
-    return ScanOptions(
-        max_bytes=settings.max_file_size,
-        include_vendored=settings.include_vendored,
-        answers_path=_under(root, settings.answers),
+    return dataclasses.replace(
+        scan_options(root, settings),
         display_root=display_root,
-        exclude=tuple(settings.exclude),
-        include=tuple(settings.include),
-        disabled=frozenset(settings.disable),
         only_items=only,
-        severity=tuple(settings.severity.items()),
         files=tuple(args.files) if args.files is not None else None,
         changed_since=args.changed_since,
-        ignore_path=_under(root, settings.ignore_file),
         baseline_path=Path(args.baseline) if getattr(args, "baseline", None) else None,
-        stale_answer_days=settings.stale_answer_days,
         git_history=bool(getattr(args, "git_history", False)),
     )
-
-
-def _under(root: Path, value: str | None) -> Path | None:
-    """A path from settings: relative to the project when it came from its config, else as given."""
-    if value is None:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() or path.exists() else root / path
 
 
 def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str | None = None) -> int:
@@ -282,7 +237,7 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
     settings = _settings(root, args)
     report = _report_options(args)  # a bad --history fails before the scan, not after it
     result = run_assessment(root, _catalog(), _options(root, args, settings, display_root))
-    outputs = settings.outputs.model_dump(by_alias=True)
+    outputs = settings.outputs.targets()
     write_outputs(result, outputs, report)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from assess.report.annotations import render_annotations
@@ -321,7 +276,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = load_result(Path(args.result))
     outputs = {name: getattr(args, name, None) for name in OUTPUTS}
     if not any(outputs.values()):
-        raise InputError("nothing to render: give --html, --pdf, --markdown, --sarif, --junit or --json")
+        flags = [f"--{name}" for name in OUTPUTS]
+        raise InputError(f"nothing to render: give {', '.join(flags[:-1])} or {flags[-1]}")
     write_outputs(result, outputs, _report_options(args))
     return EXIT_OK
 

@@ -10,26 +10,46 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from assess.errors import InputError
+from assess.formats import NAMES as OUTPUT_NAMES
 from assess.models import Severity
+
+if TYPE_CHECKING:
+    from assess.assessment import ScanOptions
 
 CONFIG_FILE = ".assess.toml"
 STALE_ANSWER_DAYS = 180
 
 
-class Outputs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Outputs(BaseModel):
+    """[outputs]: a file per output format (assess/formats.py); unknown keys are errors."""
 
-    json_: str | None = Field(default=None, alias="json")
-    sarif: str | None = None
-    markdown: str | None = None
-    html: str | None = None
-    pdf: str | None = None
-    junit: str | None = None
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def target(self, name: str) -> str | None:
+        """Where the output `name` goes, or None when it is not asked for."""
+        value: str | None = getattr(self, f"out_{name}")
+        return value
+
+    def targets(self) -> dict[str, str | None]:
+        """Every output format's target, keyed by format name."""
+        return {name: self.target(name) for name in OUTPUT_NAMES}
+
+
+# one field per row of the format table ("out_json" read and written as "json": a field may not shadow
+# a BaseModel attribute such as .json)
+if TYPE_CHECKING:
+    Outputs = _Outputs
+else:
+    Outputs = create_model(
+        "Outputs",
+        __base__=_Outputs,
+        **{f"out_{name}": (str | None, Field(default=None, alias=name)) for name in OUTPUT_NAMES},
+    )
 
 
 class Settings(BaseModel):
@@ -132,7 +152,7 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
     for key, value in cli.items():
         if value is None:
             continue
-        if key in ("json", "sarif", "markdown", "html", "pdf", "junit"):
+        if key in OUTPUT_NAMES:
             outputs[key] = value
         elif key in ("exclude", "disable", "include") and not value:
             continue
@@ -145,3 +165,30 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise InputError(f"setting {where}: {err['msg']}") from None
+
+
+def settings_path(root: Path, value: str | None) -> Path | None:
+    """A path from settings: as given when absolute or when it exists from here (a flag), else relative
+    to the project (its config file names paths inside it)."""
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() or path.exists() else root / path
+
+
+def scan_options(root: Path, settings: Settings) -> ScanOptions:
+    """The scan options the settings ask for, the same for `assess scan` and the TUI. Options that belong
+    to one run (--files, --only, --baseline...) are added by the caller with `dataclasses.replace`."""
+    from assess.assessment import ScanOptions
+
+    return ScanOptions(
+        max_bytes=settings.max_file_size,
+        include_vendored=settings.include_vendored,
+        answers_path=settings_path(root, settings.answers),
+        exclude=tuple(settings.exclude),
+        include=tuple(settings.include),
+        disabled=frozenset(settings.disable),
+        severity=tuple(settings.severity.items()),
+        ignore_path=settings_path(root, settings.ignore_file),
+        stale_answer_days=settings.stale_answer_days,
+    )

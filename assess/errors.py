@@ -20,3 +20,7 @@ class InputError(Exception):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         # One line, always: a multi-line message from a parser would break log scrapers.
         return (where + self.message).replace("\n", " ").strip()
+
+
+class OutputUnavailable(Exception):
+    """One output cannot be made on this machine (the PDF without Pango); every other output still is."""

@@ -273,6 +273,16 @@ class RuleDoc(BaseModel):
     fix_frameworks: dict[str, str] = Field(default_factory=dict)  # framework name -> code example
 
 
+class CheckError(BaseModel):
+    """A check whose code raised: its checklist item is `unknown` in this result, the rest was assessed."""
+
+    check: str
+    checklist: ChecklistId
+    message: str  # the exception, redacted and cut to one line
+    path: str | None = None  # the first file it raised on (None for a project check)
+    files: int = 0  # how many files it raised on (0 for a project check)
+
+
 class SuppressionNote(BaseModel):
     """A suppression that needs attention: no reason given, matching nothing, or expired."""
 
@@ -361,6 +371,7 @@ class AssessmentResult(BaseModel):
     top_fixes: list[FixAdvice] = Field(default_factory=list)
     checks_run: list[str] = Field(default_factory=list)
     rules: list[RuleDoc] = Field(default_factory=list)
+    errors: list[CheckError] = Field(default_factory=list)  # checks that raised; their items are unknown
     suppressions: list[SuppressionNote] = Field(default_factory=list)
     baseline: BaselineInfo | None = None
     exposure: Exposure | None = None

@@ -6,7 +6,7 @@ Pure functions, table-tested. The rules (README "How the score works" says the s
   an item with neither answers nor checks is `unknown` and carries no weight.
 - Unsuppressed findings cap the item by their worst severity (critical 0, high 30, medium 60,
   low 85): evidence in code beats a reassuring answer. The scale itself lives in assess/grades.py.
-- Status: pass >= 80, partial >= 40, fail below; unknown when unscored.
+- Status: pass >= 80, partial >= 40, fail below; unknown when unscored or when one of its checks raised.
 - Overall: the weighted mean of scored items (weights in questions/*.yaml); grade A >= 90,
   B >= 75, C >= 60, D >= 40, else F.
 """
@@ -25,6 +25,7 @@ class ItemInput:
     answer_scores: Sequence[float]  # choice scores 0..1 of the answered questions
     finding_severities: Sequence[str]  # unsuppressed findings only
     checks_ran: bool  # at least one code check of this item applied to the project
+    check_failed: bool = False  # a check of this item raised: what it would have found is not known
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class ItemScore:
 
 
 def score_item(item: ItemInput) -> ItemScore:
+    if item.check_failed:
+        return ItemScore("unknown", None, "a check of this item failed to run (see errors): not assessed")
     base: float | None = None
     parts: list[str] = []
     if item.answer_scores:

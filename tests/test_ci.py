@@ -329,3 +329,52 @@ def test_markdown_puts_new_findings_first(repo: Path, tmp_path: Path, capsys: py
     assert new_at < out.index("web/src/second.ts") < known_at < out.index("web/src/client.ts")
     assert "1 new finding" in out
     assert "Suppressions to review" in out and "unused suppression" in out
+
+
+def test_a_check_that_raises_marks_its_item_unknown_and_the_run_goes_on(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checkov pattern: a judge or a per-file check that raises costs its checklist item, not the run."""
+    import dataclasses
+
+    from assess.scan.matching import engine
+    from assess.scan.project.judges import JUDGES
+
+    monkeypatch.setenv("ASSESS_NO_CACHE", "1")
+
+    def broken_judge(_ctx: object, _params: object) -> None:
+        raise RuntimeError("judge bug")
+
+    monkeypatch.setitem(JUDGES, "usage-unrecorded", dataclasses.replace(JUDGES["usage-unrecorded"], run=broken_judge))
+    message = engine._message
+
+    def broken_check(check: engine.Check, **values: str) -> str:
+        if check.id == "sdk-in-browser":
+            raise ValueError("check bug")
+        return message(check, **values)
+
+    monkeypatch.setattr(engine, "_message", broken_check)
+    md, sarif, html = tmp_path / "r.md", tmp_path / "r.sarif", tmp_path / "r.html"
+    code, result = scan_json(repo, capsys, "--markdown", str(md), "--sarif", str(sarif), "--html", str(html))
+    assert code == 0
+    errors = {e["check"]: e for e in result["errors"]}
+    assert errors["llm-usage-not-recorded"]["message"] == "RuntimeError: judge bug"
+    assert errors["llm-usage-not-recorded"]["path"] is None
+    assert errors["sdk-in-browser"] == {
+        "check": "sdk-in-browser",
+        "checklist": "backend-proxy",
+        "message": "ValueError: check bug",
+        "path": "web/src/client.ts",
+        "files": 1,
+    }
+    status = {item["id"]: item["status"] for item in result["checklist"]}
+    assert status["usage-monitoring"] == "unknown" and status["backend-proxy"] == "unknown"
+    assert status["retry-logic"] == "fail"  # the other checks still ran and reported
+    assert "tenacity-retry-without-stop" in {f["check"] for f in result["findings"]}
+    assert "sdk-in-browser" not in {f["check"] for f in result["findings"]}
+    assert "### Checks that failed to run" in md.read_text() and "judge bug" in md.read_text()
+    assert "Checks that failed to run (2)" in html.read_text()
+    document = json.loads(sarif.read_text())
+    jsonschema.validate(document, SCHEMA)
+    notes = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert {n["associatedRule"]["id"] for n in notes} == set(errors)

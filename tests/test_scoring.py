@@ -35,6 +35,17 @@ def test_score_item(answers: list[float], severities: list[str], ran: bool, stat
     assert result.reason
 
 
+@pytest.mark.parametrize(("answers", "severities"), [([1.0], []), ([], ["critical"]), ([], [])])
+def test_a_check_that_failed_leaves_its_item_unknown(answers: list[float], severities: list[str]) -> None:
+    """What the broken check would have found is not known: neither answers nor other findings score it."""
+    item = ItemInput(
+        weight=10, answer_scores=answers, finding_severities=severities, checks_ran=True, check_failed=True
+    )
+    result = score_item(item)
+    assert (result.status, result.score) == ("unknown", None)
+    assert "failed" in result.reason
+
+
 @pytest.mark.parametrize(
     ("items", "expected"),
     [

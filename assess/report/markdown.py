@@ -198,6 +198,18 @@ def _suppression_notes(result: AssessmentResult) -> list[str]:
     return [*lines, ""]
 
 
+def _check_errors(result: AssessmentResult) -> list[str]:
+    if not result.errors:
+        return []
+    lines = ["### Checks that failed to run", "", "Their checklist items are shown as unknown.", ""]
+    for error in result.errors:
+        where = f" on {code(error.path)}" if error.path else ""
+        where += f" and {error.files - 1} more files" if error.files > 1 else ""
+        message = code(redact_text(error.message))
+        lines.append(f"- {code(error.check)} ({text(error.checklist)}){where}: {message}")
+    return [*lines, ""]
+
+
 def _by_item(findings: list[Finding], order: Iterable[str]) -> list[tuple[str, list[Finding]]]:
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -230,7 +242,7 @@ def render_markdown(result: AssessmentResult) -> str:
     head += ["### Findings", "", *_findings(result)]
     if suppressed:
         head += ["", f"{count(suppressed, 'finding')} suppressed in code or by the ignore file."]
-    notes = _suppression_notes(result)
-    if notes:
-        head += ["", *notes]
+    for notes in (_suppression_notes(result), _check_errors(result)):
+        if notes:
+            head += ["", *notes]
     return "\n".join(head).rstrip() + "\n"

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from assess import paths
+from assess.errors import OutputUnavailable
 from assess.models import AssessmentResult
 from assess.report.html import PAGE_SIZES, ReportOptions, render_html
 
@@ -29,7 +30,7 @@ PANGO_HINT = (
 LETTER_TERRITORIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PA", "DO", "SV", "NI", "PR"})
 
 
-class PdfUnavailable(Exception):
+class PdfUnavailable(OutputUnavailable):
     """WeasyPrint or its system libraries are missing; every other output is still written."""
 
 

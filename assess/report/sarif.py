@@ -94,6 +94,12 @@ def render_sarif(result: AssessmentResult) -> str:
         "results": [_result(f, rule_index, result.baseline is not None) for f in result.findings],
         "properties": {"score": result.score, "grade": result.grade},
     }
+    if result.errors:  # checks that raised: code scanning shows them as tool notifications
+        notes = [
+            {"level": "error", "message": {"text": redact_text(e.message)}, "associatedRule": {"id": e.check}}
+            for e in result.errors
+        ]
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
     if result.project.commit:
         run["versionControlProvenance"] = [{"repositoryUri": "urn:assess:local", "revisionId": result.project.commit}]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

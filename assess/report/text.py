@@ -49,6 +49,10 @@ def render_summary(result: AssessmentResult) -> str:
     for note in result.suppressions:
         where = f"{note.path}:{note.line}" if note.line else (note.path or "")
         lines.append(f"  suppression {safe(where)}: {safe(note.message)}")
+    for error in result.errors:
+        where = f" on {error.path}" if error.path else ""
+        lines.append(f"  check {error.check} failed to run{where} ({error.checklist} is unknown): {error.message}")
+        lines[-1] = safe(lines[-1])
     if result.top_fixes:
         lines += ["", "Fix first:"]
         lines += [f"  {i}. {fix.title} (+{fix.gain} points)" for i, fix in enumerate(result.top_fixes, 1)]

@@ -7,6 +7,7 @@ scans, scores and renders. The scan runs in a worker thread so the first questio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -21,7 +22,8 @@ from textual.reactive import reactive
 from assess.assessment import Progress, ScanOptions, ScanSnapshot, scan_project
 from assess.atomic import write_bytes_atomic, write_text_atomic
 from assess.catalog import Catalog, load_catalog
-from assess.errors import InputError
+from assess.errors import InputError, OutputUnavailable
+from assess.formats import FORMATS, TUI_KEYS, OutputFormat, render
 from assess.models import AssessmentResult
 from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLanded, ScanProgress
 from assess.tui.safe import display_path, visible
@@ -115,7 +117,7 @@ class AssessApp(App[int]):
         self.revision += 1
 
     def _report_hint(self) -> str:
-        return f"p writes {display_path(self.reports.pdf)} · h writes {display_path(self.reports.html)}"
+        return " · ".join(f"{key} writes {display_path(self.reports.path(f.name))}" for key, f in TUI_KEYS.items())
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -176,27 +178,25 @@ class AssessApp(App[int]):
 
     # --- reports ---------------------------------------------------------------------------
 
-    def write_report(self, kind: str) -> None:
-        self.report_line = f"Writing the {kind}…"
-        self._write_report(kind, self.result)
+    def write_report(self, name: str) -> None:
+        """Write the report in the format `name` (a row of assess/formats.py) to its target."""
+        fmt = next(f for f in FORMATS if f.name == name)
+        self.report_line = f"Writing the {fmt.label}…"
+        self._write_report(fmt, self.result)
 
     @work(thread=True, group="reports")
-    def _write_report(self, kind: str, result: AssessmentResult) -> None:
-        from assess.report.html import render_html
-
-        target = self.reports.pdf if kind == "PDF" else self.reports.html
+    def _write_report(self, fmt: OutputFormat, result: AssessmentResult) -> None:
+        kind, target = fmt.label, self.reports.path(fmt.name)
         try:
-            if kind == "PDF":
-                from assess.report.pdf import PdfUnavailable, render_pdf
-
-                try:
-                    data = render_pdf(result)
-                except PdfUnavailable as exc:
-                    self.post_message(ReportFailed(kind, str(exc)))
-                    return
+            try:
+                data = render(fmt, result)
+            except OutputUnavailable as exc:
+                self.post_message(ReportFailed(kind, str(exc)))
+                return
+            if isinstance(data, bytes):
                 write_bytes_atomic(target, data)
             else:
-                write_text_atomic(target, render_html(result))
+                write_text_atomic(target, data)
         except InputError as exc:
             self.post_message(ReportFailed(kind, exc.one_line()))
         except Exception as exc:  # a renderer bug: say so, keep the app and the answers
@@ -229,19 +229,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     parser.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
-    parser.add_argument("--html", metavar="FILE", help="where h writes the HTML report")
-    parser.add_argument("--pdf", metavar="FILE", help="where p writes the PDF report")
+    for key, fmt in sorted(TUI_KEYS.items(), key=lambda pair: FORMATS.index(pair[1])):
+        parser.add_argument(f"--{fmt.name}", metavar="FILE", help=f"where {key} writes the {fmt.label} report")
     parser.add_argument("--include-vendored", action="store_true", default=None, help="also scan node_modules etc.")
     parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files")
     return parser.parse_args(argv)
-
-
-def _in_project(root: Path, value: str | None) -> Path | None:
-    """A path from the project's config is relative to the project."""
-    if value is None:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() else root / path
 
 
 def build_app(argv: list[str]) -> AssessApp:
@@ -249,38 +241,30 @@ def build_app(argv: list[str]) -> AssessApp:
 
     Settings come in the same layers as for `assess scan`: flags > ASSESS_* > the project's config.
     """
-    from assess.config import load_settings
+    from assess.config import load_settings, scan_options
 
     args = parse_args(argv)
     root = Path(args.path)
     if not root.is_dir():
         raise InputError("path does not exist" if not root.exists() else "not a folder", root)
     given = {
-        "html": args.html,
-        "pdf": args.pdf,
+        **{f.name: getattr(args, f.name) for f in TUI_KEYS.values()},
+        "answers": args.answers,
         "max_file_size": args.max_file_size,
         "include_vendored": args.include_vendored,
     }
     settings = load_settings(root, given)
-    answers = Path(args.answers) if args.answers else _in_project(root, settings.answers)
-    session = Session.open(root, answers)
+    options = scan_options(root, settings)  # as `assess scan` reads the same settings
+    session = Session.open(root, options.answers_path)
     session.stale_answer_days = settings.stale_answer_days
     beside = ReportTargets.beside(session.answers_path)
     reports = ReportTargets(
-        html=Path(settings.outputs.html) if settings.outputs.html else beside.html,
-        pdf=Path(settings.outputs.pdf) if settings.outputs.pdf else beside.pdf,
+        **{
+            f.name: Path(t) if (t := settings.outputs.target(f.name)) else beside.path(f.name)
+            for f in TUI_KEYS.values()
+        }
     )
-    options = ScanOptions(
-        max_bytes=settings.max_file_size,
-        include_vendored=settings.include_vendored,
-        answers_path=session.answers_path,
-        exclude=tuple(settings.exclude),
-        include=tuple(settings.include),
-        disabled=frozenset(settings.disable),
-        severity=tuple(settings.severity.items()),
-        ignore_path=_in_project(root, settings.ignore_file),
-        stale_answer_days=settings.stale_answer_days,
-    )
+    options = dataclasses.replace(options, answers_path=session.answers_path)
     return AssessApp(session, options=options, reports=reports)
 
 

@@ -15,19 +15,27 @@ from assess.answers import default_path, load_answers, save_answer
 from assess.assessment import ScanSnapshot, build_result
 from assess.catalog import Catalog, load_questions
 from assess.errors import InputError
+from assess.formats import TUI_KEYS
 from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, StoredAnswer
 from assess.questionnaire import QuestionState, question_flow
 
 
 @dataclass(frozen=True)
 class ReportTargets:
+    """Where each report of the results screen goes (one field per format of formats.TUI_KEYS)."""
+
     html: Path
     pdf: Path
 
     @classmethod
     def beside(cls, answers_path: Path) -> ReportTargets:
         """Reports go next to the answers file by default: PROJECT/.assess/report.html|pdf."""
-        return cls(html=answers_path.parent / "report.html", pdf=answers_path.parent / "report.pdf")
+        return cls(**{f.name: answers_path.parent / f"report{f.suffix}" for f in TUI_KEYS.values()})
+
+    def path(self, name: str) -> Path:
+        """The target of the format `name`."""
+        target: Path = getattr(self, name)
+        return target
 
 
 def question_catalog() -> Catalog:

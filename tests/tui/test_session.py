@@ -118,3 +118,34 @@ def test_the_scan_line_names_the_second_round() -> None:
     assert scan_line("scan", 5, 21).startswith("Scanning: 5 of 21 files")
     line = scan_line("follow", 3, 12)
     assert line.startswith("Scanning: following imports to the LLM calls, 3 of 12 files")
+
+
+@pytest.mark.parametrize("answers_exists_here", [False, True])
+def test_the_tui_and_the_cli_read_settings_into_the_same_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers_exists_here: bool
+) -> None:
+    """One settings -> options function: relative paths resolve alike (as given when they exist from the
+    working folder, else inside the project)."""
+    from assess import cli
+
+    for name in ("ANSWERS", "IGNORE_FILE", "EXCLUDE", "DISABLE", "MAX_FILE_SIZE"):
+        monkeypatch.delenv(f"ASSESS_{name}", raising=False)
+    project, here = tmp_path / "proj", tmp_path / "here"
+    project.mkdir()
+    here.mkdir()
+    monkeypatch.chdir(here)
+    if answers_exists_here:
+        (here / "ops").mkdir()
+        (here / "ops" / "answers.yaml").write_text("")
+    (project / ".assess.toml").write_text(
+        'answers = "ops/answers.yaml"\nignore_file = "ops/ignore.yaml"\nexclude = ["legacy/**"]\n'
+        'disable = ["sdk-in-browser"]\nmax_file_size = 5000\nstale_answer_days = 30\n'
+        '[severity]\nsdk-in-browser = "low"\n'
+    )
+    args = cli.build_parser().parse_args(["scan", str(project)])
+    from_cli = cli._options(project, args, cli._settings(project, args), None)
+    from_tui = build_app([str(project)]).options
+    assert from_tui == from_cli
+    expected = Path("ops/answers.yaml") if answers_exists_here else project / "ops" / "answers.yaml"
+    assert from_cli.answers_path == expected
+    assert from_cli.ignore_path == project / "ops" / "ignore.yaml"

@@ -72,6 +72,8 @@ class ScanOutput:
     imports: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     targets: set[str] = field(default_factory=set)
     deferred: list[str] = field(default_factory=list)
+    # (check id, file, message) of a check that raised on a file: the scan goes on without it
+    errors: list[tuple[str, str | None, str]] = field(default_factory=list)
 
     def add(self, other: ScanOutput) -> None:
         """Add the output of files scanned after these, as one scan of them all would have filled it.
@@ -120,6 +122,7 @@ class _FileMatcher:
         self.text = text
         self.role = role
         self.redactor = redactor
+        self.errors: list[tuple[str, str | None, str]] = []
         self._lines: list[str] | None = None
         self._seen: Counter[tuple[str, str]] = Counter()
         self.findings: list[RawFinding] = []
@@ -163,6 +166,11 @@ class _FileMatcher:
         )
 
 
+def check_error(check_id: str, rel: str | None, exc: Exception, redactor: Redactor) -> tuple[str, str | None, str]:
+    """What the result keeps of a check that raised: its id, the file, the exception on one redacted line."""
+    return check_id, rel, redactor(f"{type(exc).__name__}: {exc}").replace("\n", " ")[:300]
+
+
 def _message(check: Check, **values: str) -> str:
     try:
         return check.message.format_map(values)
@@ -185,7 +193,8 @@ def scan_text(
     """Findings for one file's content. Pure: reads nothing from disk, so tests can call it directly.
 
     `kind` and `tracked` come from discovery: a "bundle" or "minified" file gets the key scan only.
-    `graph` receives the file's import specifiers, whether it is a target, or that it was deferred.
+    `graph` receives the file's import specifiers, whether it is a target, or that it was deferred, and the
+    checks that raised on it.
     """
     if kind == "bundle":
         package = facts.package_for(rel)
@@ -217,6 +226,8 @@ def scan_text(
         server = tuple(r for r in regions or () if r.server)
         place = KeyPlace(rel, role, kind, tracked, server, public_prefixes(facts.frameworks))
         _report_keys(matcher, plan, place, text, data, facts)
+    if graph is not None:
+        graph.errors += matcher.errors
     return matcher.findings
 
 
@@ -278,9 +289,12 @@ def _match_structural(
     code = text if spans is None else keep_only(text, spans)
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
     for check in checks:
-        for node in root.find_all(cast("Config", check.rule_for(lang))):
-            start = node.range().start
-            matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
+        try:
+            for node in root.find_all(cast("Config", check.rule_for(lang))):
+                start = node.range().start
+                matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
+        except Exception as exc:  # one broken check marks its item unknown; the file's other checks still run
+            matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
         collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
 

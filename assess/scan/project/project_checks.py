@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assess.models import Check
 from assess.redact import Redactor
 from assess.scan.files.facts import ProjectFacts
-from assess.scan.matching.engine import RawFinding, ScanOutput, fingerprint
+from assess.scan.matching.engine import RawFinding, ScanOutput, check_error, fingerprint
 from assess.scan.matching.factscan import Fact
 from assess.scan.plan import ScanPlan
 from assess.scan.project.callsites import models_and_providers
@@ -27,6 +27,7 @@ class ProjectOutcome:
     models: list[str] = field(default_factory=list)
     providers: list[str] = field(default_factory=list)
     applied_items: set[str] = field(default_factory=set)  # checklist items a project check had something to judge
+    errors: list[tuple[str, str | None, str]] = field(default_factory=list)  # judges that raised (engine.check_error)
 
 
 def _format(template: str, values: dict[str, str]) -> str:
@@ -109,10 +110,15 @@ def _judge_project(
     seen: Counter[tuple[str, str, str]] = Counter()
     for check in checks:
         judge = JUDGES[check.judge or ""]
-        judgement = judge.run(ctx, judge.params.model_validate(check.params))
+        try:
+            judgement = judge.run(ctx, judge.params.model_validate(check.params))
+            found = [_finding(check, v, seen, redactor) for v in judgement.verdicts]
+        except Exception as exc:  # checkov's way: the judge's item becomes unknown, the other judges still run
+            outcome.errors.append(check_error(check.id, None, exc, redactor))
+            continue
         if judgement.applied:
             outcome.applied_items.add(check.checklist)
-        outcome.findings += [_finding(check, v, seen, redactor) for v in judgement.verdicts]
+        outcome.findings += found
     _enrich(output.findings, ctx)
     outcome.models, outcome.providers = models_and_providers(index, ctx.sites)
     return outcome

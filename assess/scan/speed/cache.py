@@ -106,7 +106,12 @@ def _canon(obj: Any, depth: int = 0) -> Any:
 
 def _code_version() -> str:
     h = hashlib.sha256(__version__.encode())
-    sources = [*sorted(_CODE.rglob("*.py")), _CODE.parent / "models.py", _CODE.parent / "suppress.py"]
+    sources = [
+        *sorted(_CODE.rglob("*.py")),
+        _CODE.parent / "models.py",
+        _CODE.parent / "suppress.py",
+        _CODE.parent / "redact.py",
+    ]
     for path in sources:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from assess.formats import TUI_KEYS
 from assess.tui.safe import display_path
 from assess.tui.widgets.findings_view import FindingsView
 from assess.tui.widgets.summary_view import SummaryView
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
 
 class ResultsScreen(Screen[None]):
     BINDINGS = [
-        Binding("p", "write_report('PDF')", "PDF"),
-        Binding("h", "write_report('HTML')", "HTML"),
+        *(Binding(key, f"write_report('{f.name}')", f.label) for key, f in TUI_KEYS.items()),
         Binding("f", "show_tab('findings')", "Findings"),
         Binding("s", "show_tab('summary')", "Summary"),
         Binding("a", "answer_rest", "Answer rest"),  # unanswered first, then answers gone stale
@@ -98,8 +98,8 @@ class ResultsScreen(Screen[None]):
             self.query_one(SummaryView).focus()
         self.refresh_bindings()
 
-    def action_write_report(self, kind: str) -> None:
-        self.assess.write_report(kind)
+    def action_write_report(self, name: str) -> None:
+        self.assess.write_report(name)
 
     def action_answer_rest(self) -> None:
         session = self.assess.session

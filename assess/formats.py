@@ -1,0 +1,69 @@
+"""The output formats, one row each: the CLI flags, the `[outputs]` settings keys, `assess render` and the
+TUI's report keys all come from this table. A new format is a row here and its renderer module.
+
+No pydantic and no renderer is imported here: the CLI reads this table to build `--help`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assess.models import AssessmentResult
+    from assess.report.html import ReportOptions
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str  # the flag (--NAME) and the settings key ([outputs] NAME = "FILE")
+    suffix: str  # of a file in this format
+    help: str
+    renderer: str  # "module:function", imported only when this output is asked for
+    binary: bool = False  # the renderer returns bytes
+    report_options: bool = False  # the renderer takes ReportOptions (score trend, page size) as `options`
+
+    @property
+    def label(self) -> str:
+        """How messages name it: 'wrote HTML report.html', 'Writing the PDF…'."""
+        return self.name.upper()
+
+
+FORMATS: tuple[OutputFormat, ...] = (
+    OutputFormat(
+        "json", ".json", "the result JSON (the contract; re-render it later)", "assess.report.json_report:render_json"
+    ),
+    OutputFormat("sarif", ".sarif", "SARIF 2.1.0 for code scanning", "assess.report.sarif:render_sarif"),
+    OutputFormat(
+        "markdown",
+        ".md",
+        "a Markdown summary (pull requests, $GITHUB_STEP_SUMMARY)",
+        "assess.report.markdown:render_markdown",
+    ),
+    OutputFormat(
+        "html", ".html", "a self-contained HTML report", "assess.report.html:render_html", report_options=True
+    ),
+    OutputFormat(
+        "pdf",
+        ".pdf",
+        "a PDF report (needs Pango)",
+        "assess.report.pdf:render_pdf",
+        binary=True,
+        report_options=True,
+    ),
+    OutputFormat("junit", ".xml", "JUnit XML for CI test dashboards", "assess.report.junit:render_junit"),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+NAMES = tuple(BY_NAME)
+# the TUI's results screen: one key per report it writes, in the order its footer shows them
+TUI_KEYS = {"p": BY_NAME["pdf"], "h": BY_NAME["html"]}
+
+
+def render(fmt: OutputFormat, result: AssessmentResult, options: ReportOptions | None = None) -> str | bytes:
+    """The result in this format; raises errors.OutputUnavailable when the format cannot be made here."""
+    module, _, function = fmt.renderer.partition(":")
+    renderer: Any = getattr(importlib.import_module(module), function)
+    given = fmt.report_options and options is not None  # else the renderer's own default
+    out: str | bytes = renderer(result, options=options) if given else renderer(result)
+    return out
