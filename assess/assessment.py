@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +13,14 @@ from assess.answers import default_path, load_answers
 from assess.baseline import Baseline, load_baseline, mark_new
 from assess.catalog import Catalog
 from assess.errors import InputError
-from assess.grades import grade_for
+from assess.grades import grade_for, overall_cap
 from assess.models import (
     SEVERITY_ORDER,
     AnswerResult,
     AssessmentResult,
     CheckError,
     ChecklistResult,
+    Coverage,
     Finding,
     FixAdvice,
     ProjectInfo,
@@ -28,14 +30,15 @@ from assess.models import (
     ToolInfo,
 )
 from assess.questionnaire import question_flow
-from assess.scan.files.discover import discover_files
+from assess.scan.files.discover import Candidate, discover_files
 from assess.scan.files.facts import gather_facts
 from assess.scan.files.gitsafe import head_commit
-from assess.scan.files.languages import parsed_language
-from assess.scan.files.select import apply_globs, changed_since, explicit_files, nearby_manifests
+from assess.scan.files.languages import ANALYSED_LANGUAGES, CALLS_ONLY_LANGUAGES, parsed_language
+from assess.scan.files.select import apply_globs, changed_since, explicit_files
 from assess.scan.matching.engine import RawFinding
 from assess.scan.matching.history import scan_history
 from assess.scan.plan import ScanPlan
+from assess.scan.project.project_checks import ProjectOutcome
 from assess.scan.run import run_scan
 from assess.scoring import ItemInput, gains, overall_score, score_item
 from assess.suppress import apply_suppressions, load_ignore_file
@@ -126,14 +129,58 @@ def _checks_ran(catalog: Catalog, plan: ScanPlan, parsed_langs: set[str]) -> set
     return items
 
 
+NO_AI_USAGE = "no paid AI usage found in the analysed code"
+# Why an item's checks had nothing to judge, by what they judge (ChecklistItem.judges).
+NOTHING_TO_JUDGE = {
+    "files": "no file was read",
+    "llm-calls": "no paid LLM call was found in the analysed code",
+    "llm-endpoints": "no endpoint that reaches a paid LLM call was found",
+    "llm-iac": "no infrastructure code deploys an LLM workload",
+}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The checklist scored, the overall score (None when not assessed) and what it rests on."""
+
+    checklist: list[ChecklistResult]
+    score: int | None
+    grade: str | None
+    cap: str  # what capped the overall score, or ""
+    top: list[FixAdvice]
+    coverage: Coverage
+
+
+def _judged(judges: str, coverage: Coverage, applied: set[str], item: str) -> bool:
+    """Whether an item's code checks had something to judge in this project."""
+    if judges == "files":
+        return coverage.files_analysed + coverage.files_not_analysed > 0
+    if judges == "llm-endpoints":
+        return bool(coverage.endpoints) or (coverage.endpoints is None and item in applied)
+    if judges == "llm-iac":
+        return item in applied
+    return bool(coverage.llm_call_sites)
+
+
 def score_result(
     catalog: Catalog,
     findings: list[Finding],
     answers: list[AnswerResult],
     items_with_checks: set[str],
     failed_items: Collection[str] = (),
-) -> tuple[list[ChecklistResult], int, str, list[FixAdvice]]:
+    coverage: Coverage | None = None,
+    applied_items: Collection[str] = (),
+) -> Scored:
+    """Each checklist item scored from its answers and open findings, then the overall score.
+
+    An item whose checks had nothing to judge is not scored from their silence. There is no overall score
+    when no paid LLM call was found (the answers still score their items) or when only some files were
+    checked; an open critical or high finding caps it (grades.OVERALL_CAP).
+    """
+    coverage = coverage or Coverage()
+    applied = set(applied_items)
     results: list[ChecklistResult] = []
+    judged: list[str] = []
     for item in catalog.items.values():
         live = [f for f in findings if f.checklist == item.id and not f.suppressed]
         scores = []
@@ -144,7 +191,11 @@ def score_result(
                 scores.append(choice.score)
         severities = [f.severity for f in live]
         ran, failed = item.id in items_with_checks, item.id in failed_items
-        scored = score_item(ItemInput(item.weight, scores, severities, ran, failed))
+        something = ran and _judged(item.judges, coverage, applied, item.id)
+        if something:
+            judged.append(item.id)
+        idle = "" if something else NOTHING_TO_JUDGE[item.judges]
+        scored = score_item(ItemInput(item.weight, scores, severities, ran, failed, idle))
         results.append(
             ChecklistResult(
                 id=item.id,
@@ -166,7 +217,37 @@ def score_result(
         FixAdvice(checklist=r.id, title=r.title, gain=item_gain.get(r.id, 0), fix=catalog.items[r.id].fix)
         for r in ranked[:3]
     ]
-    return results, overall or 0, grade_for(overall), top
+    note, cap_note = _rests_on(coverage), ""
+    if coverage.partial or not coverage.llm_call_sites:
+        overall = None
+    elif overall is not None:
+        cap = overall_cap([f.severity for f in findings if not f.suppressed])
+        if cap is not None and overall > cap[0]:
+            overall, cap_note = cap[0], cap[1]
+    coverage = coverage.model_copy(update={"items_judged": judged, "note": note})
+    return Scored(results, overall, grade_for(overall) if overall is not None else None, cap_note, top, coverage)
+
+
+def _rests_on(coverage: Coverage) -> str:
+    """The sentence that says what the score rests on, or why there is none."""
+    if coverage.partial:
+        return (
+            f"partial: {coverage.partial_files} file{'s' if coverage.partial_files != 1 else ''} checked "
+            "(findings on those files; no overall score)"
+        )
+    if not coverage.llm_call_sites:
+        return coverage.note or NO_AI_USAGE
+    calls = sum(coverage.llm_call_sites.values())
+    by = ", ".join(f"{name} {n}" for name, n in sorted(coverage.llm_call_sites.items(), key=lambda kv: -kv[1]))
+    parts = [f"{_count(calls, 'paid LLM call')} ({by})"]
+    if coverage.endpoints is not None:
+        parts.append(_count(coverage.endpoints, "endpoint") + " reaching them")
+    parts.append(_count(coverage.files_analysed, "analysed file"))
+    return ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -189,6 +270,8 @@ class ScanSnapshot:
     models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
     files_keys_only: int = 0  # of files_scanned: bundles and minified files, read for AI keys only
     errors: list[CheckError] = field(default_factory=list)  # checks that raised: their items are unknown
+    coverage: Coverage = field(default_factory=Coverage)
+    applied_items: tuple[str, ...] = ()  # items a project check had something to judge, sorted
 
 
 def _check_errors(catalog: Catalog, raised: list[tuple[str, str | None, str]]) -> list[CheckError]:
@@ -220,40 +303,44 @@ def scan_project(
     ignore_path = options.ignore_path or root / IGNORE_FILE
     ignore_entries = load_ignore_file(ignore_path, set(catalog.checks))
     note("discover", 0, 0)
+    discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
+    apply_globs(discovery, options.exclude, options.include)
+    # A partial run (pre-commit's --files, --changed-since) still scans and judges the whole tree (the
+    # cache makes that cheap): an endpoint added in a changed file may reach its LLM call in an unchanged
+    # one. Only the findings on the changed files are reported.
+    changed: set[str] | None = None
     if options.files is not None:
-        discovery = explicit_files(root, list(options.files), options.max_bytes)
-        facts = gather_facts(nearby_manifests(discovery.root, discovery.files))
-    else:
-        discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
-        apply_globs(discovery, options.exclude, options.include)
-        note("facts", 0, len(discovery.files))
-        facts = gather_facts(discovery.files)
-    to_check = discovery.files
-    if options.changed_since:
+        named = explicit_files(root, list(options.files), options.max_bytes)
+        changed = {c.rel for c in named.files}
+        known = {c.rel for c in discovery.files}  # a named file discovery leaves out is still checked
+        discovery.files = sorted([*discovery.files, *(c for c in named.files if c.rel not in known)], key=_by_rel)
+        discovery.skipped.update(named.skipped)
+    elif options.changed_since:
         changed = changed_since(discovery.root, options.changed_since)
-        to_check = [c for c in discovery.files if c.rel in changed]
-        discovery.skipped["unchanged"] += len(discovery.files) - len(to_check)
+    note("facts", 0, len(discovery.files))
+    facts = gather_facts(discovery.files)
+    to_check = discovery.files
     enabled = [
         c.id
         for c in catalog.checks.values()
         if c.id not in options.disabled and (not options.only_items or c.checklist in options.only_items)
     ]
     plan = ScanPlan.build(catalog, enabled, defer=DEFER_IMPORT_ONLY)
-    # project checks judge the facts of every file: a partial scan (pre-commit, --changed-since) skips them
-    partial = options.files is not None or bool(options.changed_since)
     run = run_scan(
         to_check,
         plan,
         facts,
         options.max_bytes,
         root=discovery.root,
-        partial=partial,
-        judge=not partial,
         progress=lambda done, total: note("scan", done, total),
         follow=lambda done, total: note("follow", done, total),
     )
     scanned, project = run.output, run.outcome
     scanned.findings.extend(project.findings)
+    if changed is not None:
+        scanned.findings = [f for f in scanned.findings if f.rel in changed]
+        checked_files = sum(1 for c in to_check if c.rel in changed)
+        discovery.skipped["unchanged"] += len(to_check) - checked_files
     if options.git_history and discovery.in_git:
         note("history", 0, 0)
         known = {f.key_hash for f in scanned.findings if f.key_hash}
@@ -264,6 +351,7 @@ def scan_project(
     findings = sorted(checked, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
     parsed_langs = {parsed_language(c.rel) for c in to_check}
     skipped = discovery.skipped + scanned.skipped
+    coverage = _coverage(scanned.languages, scanned.files_keys_only, project, changed, to_check)
     note("done", len(discovery.files), len(discovery.files))
     return ScanSnapshot(
         root=discovery.root,
@@ -281,11 +369,40 @@ def scan_project(
         checks_run=sorted(
             {c.id for entries in plan.by_language.values() for c, _ in entries}
             | {c.id for c in plan.secret_checks}
-            | ({c.id for c in plan.project_checks} if not partial else set())
+            | {c.id for c in plan.project_checks}
         ),
+        coverage=coverage,
+        applied_items=tuple(sorted(project.applied_items)),
         suppression_notes=notes,
         errors=_check_errors(catalog, [*scanned.errors, *project.errors]),
         models=project.models,
+    )
+
+
+def _by_rel(cand: Candidate) -> str:
+    return cand.rel
+
+
+def _coverage(
+    languages: Counter[str],
+    keys_only: int,
+    project: ProjectOutcome,
+    changed: set[str] | None,
+    files: list[Candidate],
+) -> Coverage:
+    """What the scan rests on (the result's `coverage`); `items_judged` and `note` are filled when scoring."""
+    analysed = [lang for lang in languages if lang in ANALYSED_LANGUAGES]
+    partly = [lang for lang in languages if lang in CALLS_ONLY_LANGUAGES]
+    files_analysed = sum(languages[lang] for lang in (*analysed, *partly))
+    return Coverage(
+        languages_analysed=sorted(analysed) + sorted(f"{lang} (LLM calls and usage only)" for lang in partly),
+        languages_not_analysed=sorted(lang for lang in languages if lang not in (*analysed, *partly)),
+        files_analysed=files_analysed,
+        files_not_analysed=sum(languages.values()) - files_analysed + keys_only,
+        llm_call_sites=project.call_sites,
+        endpoints=project.endpoints,
+        partial=changed is not None,
+        partial_files=sum(1 for c in files if c.rel in changed) if changed is not None else 0,
     )
 
 
@@ -324,7 +441,9 @@ def build_result(
     )
     findings, baseline_info = mark_new(snapshot.findings, baseline) if baseline else (snapshot.findings, None)
     failed = {e.checklist for e in snapshot.errors}
-    checklist, score, grade, top = score_result(catalog, findings, answers, snapshot.items_with_checks, failed)
+    scored = score_result(
+        catalog, findings, answers, snapshot.items_with_checks, failed, snapshot.coverage, snapshot.applied_items
+    )
     fired = sorted({f.check for f in findings})
     result = AssessmentResult(
         tool=ToolInfo(version=__version__),
@@ -342,12 +461,14 @@ def build_result(
             providers=snapshot.providers,
             models=snapshot.models,
         ),
-        score=score,
-        grade=grade,
-        checklist=checklist,
+        score=scored.score,
+        grade=scored.grade,
+        score_cap=scored.cap,
+        coverage=scored.coverage,
+        checklist=scored.checklist,
         findings=findings,
         answers=answers,
-        top_fixes=top,
+        top_fixes=scored.top,
         checks_run=snapshot.checks_run,
         rules=[_rule_doc(catalog, cid) for cid in fired],
         errors=snapshot.errors,

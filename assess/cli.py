@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from assess import __version__
 from assess.errors import InputError
 from assess.formats import FORMATS, NAMES
+from assess.grades import score_line
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions
@@ -179,8 +180,11 @@ def print_summary(result: AssessmentResult) -> None:
 def check_gates(result: AssessmentResult, settings: Settings) -> int:
     """Exit 1 with one line per failed gate; findings known in the baseline never fail a gate."""
     failed: list[str] = []
-    if settings.fail_under is not None and result.score < settings.fail_under:
-        failed.append(f"score {result.score} is below --fail-under {settings.fail_under}")
+    score = result.score
+    if settings.fail_under is not None and score is None:
+        _note(f"assess: --fail-under not applied: {score_line(None, None, result.coverage.note)}")
+    elif settings.fail_under is not None and score is not None and score < settings.fail_under:
+        failed.append(f"score {score} is below --fail-under {settings.fail_under}")
     if settings.fail_on:
         limit = SEVERITIES.index(settings.fail_on)
         hits = [f for f in result.findings if not f.suppressed and f.new and SEVERITIES.index(f.severity) <= limit]

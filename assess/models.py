@@ -31,7 +31,7 @@ CHECKLIST_ORDER: tuple[str, ...] = (
 )
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-Status = Literal["pass", "partial", "fail", "unknown"]
+Status = Literal["pass", "partial", "fail", "unknown", "not-applicable"]
 AnswerSource = Literal["user", "detected", "default"]
 # Where a check applies, by the role of a file: "client" is frontend or mobile (ships to a device),
 # "maybe-client" is every file not known to run only on a server.
@@ -166,6 +166,10 @@ class ChecklistItem(_Strict):
     weight: int = Field(ge=0)
     why: str
     fix: str
+    # What the item's code checks judge: with none of it found, silence is no evidence and the item is
+    # `not-applicable` unless answered. files: every file read (keys); llm-calls: paid LLM call sites;
+    # llm-endpoints: endpoints that reach one; llm-iac: infrastructure code deploying an LLM workload.
+    judges: Literal["files", "llm-calls", "llm-endpoints", "llm-iac"] = "llm-calls"
 
 
 class QuestionSection(_Strict):
@@ -358,13 +362,31 @@ class Exposure(BaseModel):
     limits_checked: str
 
 
+class Coverage(BaseModel):
+    """What a result rests on: what was analysed, what was present but not, and what the checks had to judge."""
+
+    languages_analysed: list[str] = Field(default_factory=list)  # parsed and matched by the code checks
+    languages_not_analysed: list[str] = Field(default_factory=list)  # present, read for keys only
+    files_analysed: int = 0  # files whose code the checks parsed or matched (not only read for keys)
+    files_not_analysed: int = 0  # files read for keys only: other languages, bundles, minified files
+    llm_call_sites: dict[str, int] = Field(default_factory=dict)  # provider -> paid LLM call sites found
+    endpoints: int | None = None  # endpoints that reach an LLM call; None when the rate-limit checks did not run
+    items_judged: list[str] = Field(default_factory=list)  # checklist items whose checks had something to judge
+    partial: bool = False  # only some files were checked (--files, --changed-since): no overall score
+    partial_files: int = 0
+    note: str = ""  # what the score rests on, in one sentence (or why there is none)
+
+
 class AssessmentResult(BaseModel):
     schema_version: int = SCHEMA_VERSION
     tool: ToolInfo
     generated_at: str
     project: ProjectInfo
-    score: int = Field(ge=0, le=100)
-    grade: str
+    # null when nothing could be assessed: no paid AI usage found, or a partial run (coverage.note says which)
+    score: int | None = Field(default=None, ge=0, le=100)
+    grade: str | None = None
+    score_cap: str = ""  # what capped the overall score, e.g. "an open critical finding caps the score at 39"
+    coverage: Coverage = Field(default_factory=Coverage)
     checklist: list[ChecklistResult]
     findings: list[Finding] = Field(default_factory=list)
     answers: list[AnswerResult] = Field(default_factory=list)

@@ -2,8 +2,10 @@
 
 Pure functions, table-tested. The rules (README "How the score works" says the same):
 - An item's base score is the mean of its answered questions' choice scores (0..1, as 0..100).
-  With no answer, an item whose code checks ran and found nothing scores 100 on code evidence alone;
-  an item with neither answers nor checks is `unknown` and carries no weight.
+  With no answer, an item whose code checks judged something (LLM calls, endpoints, files for keys) and
+  found nothing wrong scores 100 on code evidence alone; one whose checks had nothing to judge is
+  `not-applicable`, one with neither answers nor checks `unknown`: neither carries weight (never 100 from
+  silence).
 - Unsuppressed findings cap the item by their worst severity (critical 0, high 30, medium 60,
   low 85): evidence in code beats a reassuring answer. The scale itself lives in assess/grades.py.
 - Status: pass >= 80, partial >= 40, fail below; unknown when unscored or when one of its checks raised.
@@ -26,6 +28,7 @@ class ItemInput:
     finding_severities: Sequence[str]  # unsuppressed findings only
     checks_ran: bool  # at least one code check of this item applied to the project
     check_failed: bool = False  # a check of this item raised: what it would have found is not known
+    nothing_to_judge: str = ""  # why the checks that ran had nothing to judge ("no LLM call found"), if so
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def score_item(item: ItemInput) -> ItemScore:
         base = 100 * sum(item.answer_scores) / len(item.answer_scores)
         n = len(item.answer_scores)
         parts.append(f"{n} answer{'s' if n != 1 else ''}")
-    elif item.checks_ran:
+    elif item.checks_ran and not item.nothing_to_judge:
         base = 100.0
         parts.append("code checks only")
     if item.finding_severities:
@@ -53,6 +56,8 @@ def score_item(item: ItemInput) -> ItemScore:
         base = min(base if base is not None else 100.0, cap)
         n = len(item.finding_severities)
         parts.append(f"{n} finding{'s' if n != 1 else ''}, worst {worst} (caps at {cap})")
+    if base is None and item.checks_ran and item.nothing_to_judge:
+        return ItemScore("not-applicable", None, f"not answered; {item.nothing_to_judge}")
     if base is None:
         return ItemScore("unknown", None, "not answered and no code check applies")
     score = round(base)

@@ -173,13 +173,18 @@ def test_baseline_gates_only_new_findings(repo: Path, tmp_path: Path, capsys: py
     code, _, err = run(["scan", str(repo), "-q", "--baseline", str(baseline), "--fail-on", "high"], capsys)
     assert code == 1 and "1 open new finding(s) at or above high" in err
     _, data = scan_json(repo, capsys, "--baseline", str(baseline))
-    assert data["baseline"]["new"] == 1 and data["baseline"]["known"] == 3
+    # known: the three findings of the first commit and the note that its SDK's calls were not recognised
+    assert data["baseline"]["new"] == 1 and data["baseline"]["known"] == 4
     assert [f["path"] for f in data["findings"] if f["new"]] == ["web/src/second.ts"]
 
 
 def test_config_gates_and_precedence(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (repo / "worker" / "llm.py").write_text(  # a paid call: with none found there is no score to gate on
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=[q])\n"
+    )
     (repo / "pyproject.toml").write_text("[tool.assess]\nfail_under = 100\ndisable = ['tenacity-retry-without-stop']\n")
     code, _, err = run(["scan", str(repo), "-q"], capsys)
     assert code == 1 and "below --fail-under 100" in err
@@ -195,7 +200,11 @@ def test_config_severity_override_and_excludes(repo: Path, capsys: pytest.Captur
     (repo / ".assess.toml").write_text('exclude = ["worker/**"]\n[severity]\nsdk-in-browser = "low"\n')
     _, data = scan_json(repo, capsys)
     severities = {f["check"]: f["severity"] for f in data["findings"]}
-    assert severities == {"sdk-in-browser": "low", "client-env-ai-key": "critical"}
+    assert severities == {
+        "sdk-in-browser": "low",
+        "client-env-ai-key": "critical",
+        "ai-sdk-calls-not-recognised": "info",  # the SDK is installed and no call of it was seen
+    }
     assert data["project"]["skipped_by_reason"]["excluded-by-config"] == 1
 
 

@@ -72,7 +72,11 @@ def test_unanswered_items_are_unknown_not_zero(tmp_path: Path, capsys: pytest.Ca
     items = {i["id"]: i for i in data["checklist"]}
     assert items["billing-alerts"]["status"] == "unknown" and items["billing-alerts"]["score"] is None
     for item in items.values():
-        assert (item["status"] == "unknown") == (item["score"] is None)
+        assert (item["status"] in ("unknown", "not-applicable")) == (item["score"] is None)
+    # nothing to judge is never a pass: no AI usage found, no grade, and the result says so
+    assert not any(i["status"] == "pass" for i in items.values() if i["id"] != "key-hygiene")  # keys: every file read
+    assert data["score"] is None and data["grade"] is None
+    assert data["coverage"]["note"] == "no paid AI usage found in the analysed code"
 
 
 def test_render_re_renders_html_and_pdf(scanned: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

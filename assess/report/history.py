@@ -16,8 +16,8 @@ MAX_HISTORY = 24  # the chart stays readable; older points are dropped first
 @dataclass(frozen=True)
 class HistoryPoint:
     generated_at: str
-    score: int
-    grade: str
+    score: int | None  # None: not assessed (no paid AI usage found, or a partial run)
+    grade: str | None
     commit: str | None
     open_findings: int
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from assess import paths
-from assess.grades import GRADE_FLOORS, GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP, band
+from assess.grades import GRADE_FLOORS, GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP, band, score_line
 from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, Finding, RuleDoc
 from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
@@ -31,6 +31,7 @@ MARKS = {
     "partial": ("◐", "partial"),
     "fail": ("✗", "fail"),
     "unknown": ("?", "unknown"),
+    "not-applicable": ("–", "not applicable"),
 }
 SOURCES = {"user": "a person", "detected": "detected in code", "default": "default"}
 PAGE_SIZES = ("A4", "Letter")
@@ -44,6 +45,7 @@ COLOURS = {
     "partial": "#d99a2b",
     "fail": "#b3261e",
     "unknown": "#5b6475",
+    "not-applicable": "#5b6475",
 }
 _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
@@ -201,6 +203,10 @@ class Gauge:
     needle: tuple[float, float, float, float]
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def gauge(score: int) -> Gauge:
     """A half-circle gauge: the grade bands as an outer ring, the score as a filled arc and a needle."""
     floors = [*GRADE_FLOORS, ("", 100)]
@@ -220,6 +226,7 @@ class Chart:
 
 
 def history_chart(points: Sequence[HistoryPoint], current: str, width: int = 560, height: int = 150) -> Chart | None:
+    points = [p for p in points if p.score is not None]  # runs that were not assessed have no place on it
     if len(points) < 2:
         return None
     left, right, top, bottom = 36, 16, 12, 28
@@ -227,7 +234,7 @@ def history_chart(points: Sequence[HistoryPoint], current: str, width: int = 560
     placed = []
     for i, p in enumerate(points):
         x = round(left + i * step, 1)
-        y = round(top + (100 - p.score) / 100 * (height - top - bottom), 1)
+        y = round(top + (100 - (p.score or 0)) / 100 * (height - top - bottom), 1)
         placed.append((x, y, p, p.generated_at == current))
     grid = [(round(top + (100 - s) / 100 * (height - top - bottom), 1), s) for s in (0, 50, 100)]
     return Chart(width, height, " ".join(f"{x},{y}" for x, y, _, _ in placed), placed, grid)
@@ -298,7 +305,8 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "serious": most_serious(open_findings),
         "groups": {item.id: check_groups(result, item.id) for item in result.checklist},
         "answers_by_item": answers_by_item(result.answers),
-        "gauge": gauge(result.score),
+        "gauge": gauge(result.score) if result.score is not None else None,
+        "score_text": _sentence(score_line(result.score, result.grade, result.coverage.note)),
         "band": band(result.grade),
         "history": history,
         "chart": history_chart(history, result.generated_at),

@@ -26,8 +26,8 @@ def render_junit(result: AssessmentResult) -> str:
         if item.status == "fail":
             failure = ET.SubElement(verdict, "failure", message=f"{item.title}: {item.status}", type="checklist")
             failure.text = _clean(item.reason)
-        elif item.status == "unknown":
-            ET.SubElement(verdict, "skipped", message="not answered and no code check applies")
+        elif item.status in ("unknown", "not-applicable"):
+            ET.SubElement(verdict, "skipped", message=_clean(item.reason))
         for finding in open_findings:
             where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "")
             case = ET.SubElement(
@@ -45,7 +45,7 @@ def render_junit(result: AssessmentResult) -> str:
         suite_failures = len(open_findings) + (1 if item.status == "fail" else 0)
         suite.set("tests", str(cases))
         suite.set("failures", str(suite_failures))
-        suite.set("skipped", "1" if item.status == "unknown" else "0")
+        suite.set("skipped", "1" if item.status in ("unknown", "not-applicable") else "0")
         total += cases
         failures += suite_failures
     suites.set("tests", str(total))

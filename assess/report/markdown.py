@@ -225,10 +225,17 @@ def render_markdown(result: AssessmentResult) -> str:
     head = [
         f"## AI cost-risk assessment: {text(result.project.root)}",
         "",
-        f"**Score {result.score}/100 · grade {text(result.grade)} ({band(result.grade)[0]})** · "
-        f"{count(len(live), 'open finding')}{f' ({critical} critical)' if critical else ''} · "
+        (
+            f"**Score {result.score}/100 · grade {text(result.grade or '')} ({band(result.grade)[0]})** · "
+            if result.score is not None
+            else f"**Not assessed: {text(result.coverage.note)}** · "
+        )
+        + f"{count(len(live), 'open finding')}{f' ({critical} critical)' if critical else ''} · "
         + (f"commit {code(result.project.commit[:12])} · " if result.project.commit else "")
         + f"assessed {day(result.generated_at)} · {text(result.tool.name)} {text(result.tool.version)}",
+        "",
+        f"Rests on: {text(result.coverage.note)}."
+        + (f" Capped: {text(result.score_cap)}." if result.score_cap else ""),
         "",
     ]
     if result.exposure:

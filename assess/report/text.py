@@ -10,12 +10,19 @@ import re
 import textwrap
 from typing import TYPE_CHECKING
 
+from assess.grades import score_line
 from assess.models import AssessmentResult, Check
 
 if TYPE_CHECKING:
     from assess.catalog import Catalog  # the catalog is passed in: rendering it never loads it
 
-MARKS = {"pass": "✓ pass   ", "partial": "◐ partial", "fail": "✗ fail   ", "unknown": "? unknown"}
+MARKS = {
+    "pass": "✓ pass   ",
+    "partial": "◐ partial",
+    "fail": "✗ fail   ",
+    "unknown": "? unknown",
+    "not-applicable": "– n/a    ",
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -25,7 +32,13 @@ def safe(text: str) -> str:
 
 
 def render_summary(result: AssessmentResult) -> str:
-    lines = [f"assess {safe(result.project.root)}: score {result.score}/100, grade {result.grade}", ""]
+    head = f"assess {safe(result.project.root)}: {score_line(result.score, result.grade, safe(result.coverage.note))}"
+    lines = [head]
+    if result.score is not None:
+        lines.append(f"  rests on: {safe(result.coverage.note)}")
+    if result.score_cap:
+        lines.append(f"  capped: {safe(result.score_cap)}")
+    lines.append("")
     if result.exposure and result.exposure.scenarios:
         from assess.report.markdown import exposure_sentence
 

@@ -16,7 +16,7 @@ from assess.assessment import ScanSnapshot, build_result
 from assess.catalog import Catalog, load_questions
 from assess.errors import InputError
 from assess.formats import TUI_KEYS
-from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, StoredAnswer
+from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, Coverage, StoredAnswer
 from assess.questionnaire import QuestionState, question_flow
 
 
@@ -63,6 +63,7 @@ def _empty_snapshot(root: Path, display_root: str) -> ScanSnapshot:
         providers=[],
         items_with_checks=set(),
         checks_run=[],
+        coverage=Coverage(note="the code is still being scanned"),
     )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from assess.models import Finding
 from tests.server_checks.conftest import Project
 
@@ -75,10 +79,19 @@ def test_project_findings_honour_inline_suppressions(scan: Project) -> None:
     assert finding.suppressed
 
 
-def test_a_partial_scan_skips_absence_checks(scan: Project) -> None:
-    snapshot = scan({"package.json": EXPRESS, "server.js": ROUTE.format(before="", after="")}, files=("server.js",))
-    assert not _rate(snapshot.findings)
-    assert "llm-endpoint-without-rate-limit" not in snapshot.checks_run
+def test_a_partial_scan_judges_the_whole_tree_and_reports_the_changed_files(
+    scan: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit's --files: an unlimited endpoint added in a staged file is reported (it used to vanish with
+    every project check), and a run over other files does not report it."""
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")  # pre-commit names files relative to the repository
+    tree = {"package.json": EXPRESS, "server.js": ROUTE.format(before="", after=""), "util.js": "module.exports = 1;\n"}
+    snapshot = scan(tree, files=("server.js",))
+    assert [f.path for f in _rate(snapshot.findings)] == ["server.js"]
+    assert "llm-endpoint-without-rate-limit" in snapshot.checks_run
+    assert snapshot.coverage.partial and snapshot.coverage.partial_files == 1
+    assert not _rate(scan(tree, files=("util.js",)).findings)
 
 
 def test_an_iac_project_without_llm_calls_is_not_judged_for_budgets(scan: Project) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog
+from assess.models import Coverage
 from assess.tui.app import AssessApp, Scanner
 from assess.tui.session import Session
 
@@ -116,6 +117,7 @@ def frozen_snapshot(root: Path) -> ScanSnapshot:
         providers=["Anthropic", "OpenAI"],
         items_with_checks={"backend-proxy", "key-hygiene", "retry-logic", "efficiency"},
         checks_run=sorted({f.check for f in findings}),
+        coverage=Coverage(llm_call_sites={"OpenAI": 3, "Anthropic": 1}, endpoints=2, files_analysed=19),
     )
 
 

@@ -24,7 +24,8 @@ def test_before_the_scan_lands(session: Session) -> None:
     ids = [s.question.id for s in session.flow()]
     assert "provider-tier" not in ids, "provider questions wait for the scan to name the providers"
     assert all(s.detected is None for s in session.flow())
-    assert session.result().score >= 0  # a result exists before the scan, from answers alone
+    before = session.result()  # a result exists before the scan, from answers alone, with no overall score
+    assert before.score is None and before.coverage.note == "the code is still being scanned"
 
 
 def test_flow_follows_the_checklist_order(session: Session, demo_snapshot: ScanSnapshot) -> None:

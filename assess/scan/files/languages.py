@@ -16,6 +16,11 @@ PARSED_BY_SUFFIX = {
 AST_GREP_LANGS = {"javascript": "javascript", "typescript": "typescript", "tsx": "tsx", "python": "python"}
 FAMILY = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
 
+# Languages whose code every check reads, and those whose paid LLM calls (and usage reads) are found by
+# text rules only: a result says which (coverage), so silence in the others is not taken for a pass.
+ANALYSED_LANGUAGES = frozenset({"JavaScript", "TypeScript", "Python", "Vue", "Svelte", "Astro", "HTML"})
+CALLS_ONLY_LANGUAGES = frozenset({"Dart", "Kotlin", "Java", "Swift", "Go"})
+
 # What the report lists under "languages" (a superset: the key scan reads these too).
 DISPLAY_BY_SUFFIX = {
     **{s: "JavaScript" for s in (".js", ".mjs", ".cjs", ".jsx")},

@@ -17,7 +17,7 @@ from assess.scan.matching.engine import RawFinding, ScanOutput, check_error, fin
 from assess.scan.matching.factscan import Fact
 from assess.scan.plan import ScanPlan
 from assess.scan.project.callsites import models_and_providers
-from assess.scan.project.judges import JUDGES, Context, Verdict
+from assess.scan.project.judges import ENDPOINTS, JUDGES, Context, Verdict
 from assess.scan.project.project_index import ProjectIndex
 
 
@@ -28,6 +28,8 @@ class ProjectOutcome:
     providers: list[str] = field(default_factory=list)
     applied_items: set[str] = field(default_factory=set)  # checklist items a project check had something to judge
     errors: list[tuple[str, str | None, str]] = field(default_factory=list)  # judges that raised (engine.check_error)
+    call_sites: dict[str, int] = field(default_factory=dict)  # provider -> paid LLM call sites found
+    endpoints: int | None = None  # endpoints that reach an LLM call; None when no judge looked for them
 
 
 def _format(template: str, values: dict[str, str]) -> str:
@@ -121,4 +123,7 @@ def _judge_project(
         outcome.findings += found
     _enrich(output.findings, ctx)
     outcome.models, outcome.providers = models_and_providers(index, ctx.sites)
+    outcome.call_sites = dict(sorted(Counter(s.provider or "unknown provider" for s in ctx.sites).items()))
+    endpoints = ctx.built(ENDPOINTS)
+    outcome.endpoints = len(endpoints) if isinstance(endpoints, list) else None
     return outcome

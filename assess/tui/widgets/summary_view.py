@@ -17,12 +17,16 @@ MARKS = {
     "partial": ("◐", "partial", "yellow"),
     "fail": ("✗", "fail", "red"),
     "unknown": ("?", "unknown", "dim"),
+    "not-applicable": ("–", "n/a", "dim"),
 }
 
 
 def headline(result: AssessmentResult, unanswered: int, scanned: bool, stale_days: int = 180) -> Text:
     text = Text()
-    text.append(f"Score {result.score}/100 · grade {result.grade}", style="bold")
+    if result.score is not None:
+        text.append(f"Score {result.score}/100 · grade {result.grade}", style="bold")
+    else:
+        text.append(f"Not assessed: {result.coverage.note}", style="bold")
     open_findings = [f for f in result.findings if not f.suppressed]
     critical = sum(1 for f in open_findings if f.severity == "critical")
     text.append(f" · {len(open_findings)} finding{'s' if len(open_findings) != 1 else ''}")

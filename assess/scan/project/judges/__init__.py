@@ -8,8 +8,9 @@ from pathlib import Path
 from assess.errors import InputError
 from assess.models import Check
 from assess.scan.matching.rulebook import FactRule
-from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.project.judges.base import ENDPOINTS, Context, Judge, Judgement, Verdict
 from assess.scan.project.judges.budgets import JUDGE as BUDGETS
+from assess.scan.project.judges.coverage import JUDGE as UNRECOGNISED_CALLS
 from assess.scan.project.judges.efficiency import EXPENSIVE_MODEL, STATIC_PROMPT
 from assess.scan.project.judges.rate_limits import JUDGE as RATE_LIMITS
 from assess.scan.project.judges.retries import JUDGE as STACKED_RETRIES
@@ -21,6 +22,7 @@ JUDGES: dict[str, Judge] = {
     "usage-unrecorded": UNRECORDED,
     "usage-dimensions": WITHOUT_DIMENSION,
     "iac-budget": BUDGETS,
+    "unrecognised-calls": UNRECOGNISED_CALLS,
     "expensive-model": EXPENSIVE_MODEL,
     "static-prompt-cache": STATIC_PROMPT,
 }
@@ -54,4 +56,4 @@ def validate_project_check(check: Check, facts: dict[str, FactRule], path: Path)
         raise InputError(f"facts {deferrable} are deferrable: only a judge that follows calls may read them", path)
 
 
-__all__ = ["JUDGES", "Context", "Judge", "Judgement", "Verdict", "validate_project_check"]
+__all__ = ["ENDPOINTS", "JUDGES", "Context", "Judge", "Judgement", "Verdict", "validate_project_check"]

@@ -16,6 +16,10 @@ from assess.scan.project.project_index import ProjectIndex
 T = TypeVar("T")
 
 
+# The shared work (Context.shared) that lists the endpoints reaching an LLM call, and what covers each.
+ENDPOINTS = "rate-limits"
+
+
 class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -51,6 +55,10 @@ class Context:
         if key not in self._shared:
             self._shared[key] = build()
         return cast(T, self._shared[key])
+
+    def built(self, key: str) -> object | None:
+        """What `shared(key, ...)` built, if a judge has asked for it (None if none has)."""
+        return self._shared.get(key)
 
     @cached_property
     def sites(self) -> list[CallSite]:

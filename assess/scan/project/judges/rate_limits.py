@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from assess.scan.matching.factscan import Fact
-from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
+from assess.scan.project.judges.base import ENDPOINTS, Context, Judge, Judgement, Verdict
 from assess.scan.project.project_index import ProjectIndex, Reach, strip_quotes
 
 _LIMITER_NAME = re.compile(r"(?i)rate.?limit|limiter|throttl|quota")
@@ -593,7 +593,7 @@ def judge(ctx: Context, params: Params) -> Judgement:
     verdicts: list[Verdict] = []
     applied = False
     users = _knows_users(ctx) if params.report == "not-per-user" else set()
-    for ep, reach, cover in ctx.shared("rate-limits", lambda: _llm_endpoints(ctx)):
+    for ep, reach, cover in ctx.shared(ENDPOINTS, lambda: _llm_endpoints(ctx)):
         applied = True
         site = ctx.site(reach.target)
         if params.report == "unlimited" and cover is not None:
