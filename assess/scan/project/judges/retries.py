@@ -71,7 +71,8 @@ def judge(ctx: Context, params: Params) -> Judgement:
         if attempts is None or reach is None:
             continue
         site = ctx.site(reach.target)
-        if site is None or site.family in ("http", "vercel-ai", "langchain", "llamaindex", "litellm"):
+        # families whose calls do not retry by themselves (openai-legacy: openai<1.0 and the v3 Node SDK)
+        if site is None or site.family in ("http", "vercel-ai", "langchain", "llamaindex", "litellm", "openai-legacy"):
             continue
         retries, source = _sdk_retries(ctx, reach.target, site.provider, params)
         if not retries:
