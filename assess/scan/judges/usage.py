@@ -63,7 +63,7 @@ class _Sinks:
 
     def keeps(self, record: Fact) -> bool:
         callee = " ".join(record.values.get("CALLEE", "").split())
-        if not callee or record.label in ("context", "telemetry"):
+        if not callee or record.label in ("context", "kept", "telemetry"):
             return True
         if self.never.search(callee):
             return False
@@ -176,7 +176,7 @@ def judge_dimensions(ctx: Context, params: DimensionParams) -> Judgement:
     sinks = _Sinks(params)
     verdicts: list[Verdict] = []
     for record in index.of("usage-record"):
-        if record.role in _CLIENT_ROLES or record.label == "telemetry" or not sinks.keeps(record):
+        if record.role in _CLIENT_ROLES or record.label in ("telemetry", "kept") or not sinks.keeps(record):
             continue
         if sinks.is_test(record.rel) or user.search(record.text) or observed(index, record.rel, packages):
             continue
