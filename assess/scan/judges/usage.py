@@ -6,7 +6,7 @@ calls it (up to `caller_depth` levels up, for helpers that return the response),
 function that receives the call or its promise (`track(client.chat.completions.create(...))`). SDK
 telemetry switched on at the call and an LLM observability tool in the package (dependency or code)
 record it too. Calls in browser and mobile code are judged as well (the bill is the same); calls in tests
-are not.
+are not. In languages read as text (Dart, Kotlin, Swift, Go) a usage read in the file counts.
 
 "Without the user" is judged where usage is recorded: a record that carries no user, in a function (or
 called by a function) that has the user at hand.
@@ -24,6 +24,7 @@ from assess.scan.judges.base import Context, Judge, Judgement, Verdict
 from assess.scan.project_index import ProjectIndex
 
 _CLIENT_ROLES = ("frontend", "mobile")
+_UNPARSED = ("text",)  # assess.scan.languages.parsed_language of files no ast-grep grammar reads
 
 
 class SinkParams(BaseModel):
@@ -88,6 +89,8 @@ def _callers_at(index: ProjectIndex, fn: Fact) -> list[tuple[Fact, Fact]]:
 def _records(index: ProjectIndex, sinks: _Sinks, fn: Fact | None, anchor: Fact) -> bool:
     """Does `fn` (the module when None) keep usage, in its own code or in a callback around or inside
     `anchor` (the LLM call, or the call that leads to it)? A sibling function nested in `fn` does not count."""
+    if _read_in_unparsed(index, fn, anchor.rel):
+        return True
     found = index.of("usage-record", anchor.rel) if fn is None else index.inside("usage-record", fn)
     for record in found:
         if not sinks.keeps(record):
@@ -96,6 +99,14 @@ def _records(index: ProjectIndex, sinks: _Sinks, fn: Fact | None, anchor: Fact) 
         if inner is None or inner is fn or inner.contains(anchor) or anchor.contains(inner):
             return True
     return False
+
+
+def _read_in_unparsed(index: ProjectIndex, fn: Fact | None, rel: str) -> bool:
+    """In languages read as text (Dart, Kotlin, Swift, Go...) where the usage goes cannot be followed:
+    a read of it in the file counts."""
+    if fn is not None or index.language(rel) not in _UNPARSED:
+        return False
+    return bool(index.of("usage-read", rel))
 
 
 def _keeps_anywhere(index: ProjectIndex, sinks: _Sinks, fn: Fact) -> bool:
@@ -203,7 +214,7 @@ def judge_dimensions(ctx: Context, params: DimensionParams) -> Judgement:
 UNRECORDED = Judge(
     run=judge_unrecorded,
     params=UnrecordedParams,
-    needs=("llm-call", "usage-record", "observability", "function", "call"),
+    needs=("llm-call", "usage-record", "usage-read", "observability", "function", "call"),
 )
 WITHOUT_DIMENSION = Judge(
     run=judge_dimensions, params=DimensionParams, needs=("usage-record", "observability", "llm-call", "user-ref")
