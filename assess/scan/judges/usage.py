@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assess.scan.callsites import client_of, ctor_provider
 from assess.scan.factscan import Fact
 from assess.scan.judges.base import Context, Judge, Judgement, Verdict
 from assess.scan.project_index import ProjectIndex
@@ -159,7 +160,36 @@ def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
                 model=site.model,
             )
         )
-    return Judgement(verdicts, bool(sites))
+    verdicts += _unseen_clients(ctx, sinks, packages)
+    return Judgement(verdicts, bool(sites) or bool(verdicts))
+
+
+_LOCAL = re.compile(r"localhost|127\.0\.0\.1|0\.0\.0\.0|ollama|lmstudio|lm-studio", re.I)
+
+
+def _unseen_clients(ctx: Context, sinks: _Sinks, packages: set[str]) -> list[Verdict]:
+    """Clients built in files where no call on them was recognised (a call made through a property, a
+    callback, a framework), in packages that keep usage nowhere at all: their calls are not recorded either."""
+    index = ctx.index
+    used = {id(client) for site in ctx.sites if (client := client_of(index, site.fact)) is not None}
+    with_sites = {site.rel for site in ctx.sites}
+    keeping = {index.package_of(r.rel) for r in index.of("usage-record") if sinks.keeps(r)}
+    verdicts: list[Verdict] = []
+    for client in index.of("llm-client"):
+        if id(client) in used or client.rel in with_sites or sinks.is_test(client.rel) or _LOCAL.search(client.snippet):
+            continue
+        if index.package_of(client.rel) in keeping or observed(index, client.rel, packages):
+            continue
+        provider = ctor_provider(client.values.get("CTOR", "")) or client.label
+        verdicts.append(
+            Verdict(
+                at=client,
+                values={"target": provider, "function": ""},
+                provider=provider,
+                model=client.values.get("MODEL"),
+            )
+        )
+    return verdicts
 
 
 def _knows_user(index: ProjectIndex, functions: Iterable[Fact]) -> Fact | None:
