@@ -43,6 +43,10 @@ class SinkParams(BaseModel):
 
 class UnrecordedParams(SinkParams):
     caller_depth: int = Field(default=2, ge=0, le=5)
+    # model objects, built only to generate (unlike SDK clients, which also list models or moderate for free):
+    # their constructors, and the modules a constructor imported from makes one
+    model_object_ctors: str = "^$"
+    model_object_modules: str = "^$"
 
 
 class DimensionParams(SinkParams):
@@ -160,16 +164,29 @@ def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
                 model=site.model,
             )
         )
-    verdicts += _unseen_clients(ctx, sinks, packages)
+    verdicts += _unseen_clients(ctx, sinks, params, packages)
     return Judgement(verdicts, bool(sites) or bool(verdicts))
 
 
 _LOCAL = re.compile(r"localhost|127\.0\.0\.1|0\.0\.0\.0|ollama|lmstudio|lm-studio", re.I)
 
 
-def _unseen_clients(ctx: Context, sinks: _Sinks, packages: set[str]) -> list[Verdict]:
-    """Clients built in files where no call on them was recognised (a call made through a property, a
-    callback, a framework), in packages that keep usage nowhere at all: their calls are not recorded either."""
+def _model_object(index: ProjectIndex, client: Fact, params: UnrecordedParams) -> bool:
+    ctor = client.values.get("CTOR", "")
+    if re.search(params.model_object_ctors, ctor):
+        return True
+    name = ctor.split(".")[0]
+    modules = re.compile(params.model_object_modules)
+    return any(
+        modules.search(f.values.get("SOURCE", ""))
+        for f in index.of("import", client.rel)
+        if name in (f.values.get("LOCAL"), f.values.get("IMPORTED"))
+    )
+
+
+def _unseen_clients(ctx: Context, sinks: _Sinks, params: UnrecordedParams, packages: set[str]) -> list[Verdict]:
+    """Model objects built in files where no call on them was recognised (a call made through a property, a
+    chain, a framework), in packages that keep usage nowhere at all: their calls are not recorded either."""
     index = ctx.index
     used = {id(client) for site in ctx.sites if (client := client_of(index, site.fact)) is not None}
     with_sites = {site.rel for site in ctx.sites}
@@ -179,6 +196,8 @@ def _unseen_clients(ctx: Context, sinks: _Sinks, packages: set[str]) -> list[Ver
         if id(client) in used or client.rel in with_sites or sinks.is_test(client.rel) or _LOCAL.search(client.snippet):
             continue
         if index.package_of(client.rel) in keeping or observed(index, client.rel, packages):
+            continue
+        if not _model_object(index, client, params):
             continue
         provider = ctor_provider(client.values.get("CTOR", "")) or client.label
         verdicts.append(
