@@ -44,9 +44,9 @@ class SinkParams(BaseModel):
 class UnrecordedParams(SinkParams):
     caller_depth: int = Field(default=2, ge=0, le=5)
     # model objects, built only to generate (unlike SDK clients, which also list models or moderate for free):
-    # their constructors, and the modules a constructor imported from makes one
+    # their constructors, and the packages whose clients are model objects
     model_object_ctors: str = "^$"
-    model_object_modules: str = "^$"
+    model_object_packages: str = "^$"
 
 
 class DimensionParams(SinkParams):
@@ -172,16 +172,12 @@ _LOCAL = re.compile(r"localhost|127\.0\.0\.1|0\.0\.0\.0|ollama|lmstudio|lm-studi
 
 
 def _model_object(index: ProjectIndex, client: Fact, params: UnrecordedParams) -> bool:
-    ctor = client.values.get("CTOR", "")
-    if re.search(params.model_object_ctors, ctor):
+    """A model object by its constructor, or any client in a package built on a framework of model objects
+    (where `OpenAI(...)` is usually LangChain's model class)."""
+    if re.search(params.model_object_ctors, client.values.get("CTOR", "")):
         return True
-    name = ctor.split(".")[0]
-    modules = re.compile(params.model_object_modules)
-    return any(
-        modules.search(f.values.get("SOURCE", ""))
-        for f in index.of("import", client.rel)
-        if name in (f.values.get("LOCAL"), f.values.get("IMPORTED"))
-    )
+    frameworks = re.compile(params.model_object_packages)
+    return any(frameworks.search(name) for name in index.dependencies_of(client.rel))
 
 
 def _unseen_clients(ctx: Context, sinks: _Sinks, params: UnrecordedParams, packages: set[str]) -> list[Verdict]:
