@@ -222,12 +222,12 @@ def scan_project(
     note("discover", 0, 0)
     if options.files is not None:
         discovery = explicit_files(root, list(options.files), options.max_bytes)
-        facts = gather_facts(nearby_manifests(discovery.root, discovery.files))
+        facts = gather_facts(nearby_manifests(discovery.root, discovery.files), catalog.providers)
     else:
         discovery = discover_files(root, max_bytes=options.max_bytes, include_vendored=options.include_vendored)
         apply_globs(discovery, options.exclude, options.include)
         note("facts", 0, len(discovery.files))
-        facts = gather_facts(discovery.files)
+        facts = gather_facts(discovery.files, catalog.providers)
     to_check = discovery.files
     if options.changed_since:
         changed = changed_since(discovery.root, options.changed_since)
