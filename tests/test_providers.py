@@ -186,6 +186,20 @@ def test_sdk_retry_defaults_agree_with_the_stacked_retries_check(catalog: Catalo
     assert catalog.checks["stacked-retries"].params.get("sdk_default_retries") == registry
 
 
+def _host_like(words: list[str]) -> set[str]:
+    return {w for w in words if "." in w.strip(".") and not re.search(r"[/:\s]", w)}
+
+
+def test_hosts_spelled_in_other_rules_are_registry_hosts(catalog: Catalog) -> None:
+    """Rules that still list hosts by hand (a subset on purpose) name no provider host the registry lacks."""
+    hosts = [h.host for p in catalog.providers.providers for h in p.hosts]
+    spelled = _host_like(catalog.checks["client-ai-endpoint-call"].keywords)
+    spelled |= {w for v in catalog.facts["llm-call"].text for w in _host_like(v.keywords)}
+    assert "generativelanguage.googleapis.com" in spelled
+    unknown = sorted(w for w in spelled if not any(h in w for h in hosts))
+    assert not unknown, f"Missing: hosts not in checks/_providers.yaml: {unknown}"
+
+
 def test_question_and_key_shape_providers_are_registry_names(catalog: Catalog) -> None:
     names = catalog.providers.names()
     shapes = {p.provider for p in catalog.checks[catalog.providers.key_shapes or ""].patterns}
