@@ -318,7 +318,7 @@ def scan_project(
     elif options.changed_since:
         changed = changed_since(discovery.root, options.changed_since)
     note("facts", 0, len(discovery.files))
-    facts = gather_facts(discovery.files)
+    facts = gather_facts(discovery.files, catalog.providers)
     to_check = discovery.files
     enabled = [
         c.id

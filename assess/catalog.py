@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from assess import paths
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
+from assess.providers import PROVIDERS_FILE, ProviderRegistry, load_registry
 from assess.scan.matching.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
 from assess.scan.matching.rulegate import Formula, rule_formula
 from assess.scan.project.judges import validate_project_check
@@ -35,6 +36,7 @@ class Catalog:
     # the rule gate's formula of every ast-grep config above (the same dict objects), derived at load and
     # kept with the cached catalog: deriving them parses every regex of the catalog (~0.1 s a run)
     gate: tuple[tuple[dict[str, Any], Formula], ...] = ()
+    providers: ProviderRegistry = field(default_factory=ProviderRegistry)  # checks/_providers.yaml
 
     def questions_for(self, item: str) -> list[Question]:
         return [q for q in self.questions.values() if q.checklist == item]
@@ -154,6 +156,7 @@ def _catalog_files(checks_root: Path, questions_root: Path) -> list[Path]:
         *sorted(checks_root.glob("*/check.yaml")),
         *sorted(facts.glob("*.yaml")),
         checks_root / SHARED_UTILS,
+        checks_root / PROVIDERS_FILE,
         *sorted(questions_root.glob("*.yaml")),
     ]
 
@@ -216,15 +219,63 @@ def _store(scope: str, catalog: Catalog) -> None:
         return
 
 
+def _check_provider_names(
+    registry: ProviderRegistry,
+    rulebook: Rulebook,
+    checks: dict[str, Check],
+    questions: dict[str, Question],
+    roots: tuple[Path, Path],
+) -> None:
+    """Every provider the catalog names (key shapes, questions) is one of the registry's, and every call
+    shape the registry names is a label of the llm-call fact."""
+    if not registry.providers:
+        return
+    checks_root, questions_root = roots
+    known = registry.names()
+    if registry.key_shapes is not None and registry.key_shapes not in checks:
+        raise InputError(f"key_shapes: no check '{registry.key_shapes}'", checks_root / PROVIDERS_FILE)
+    llm_call = rulebook.facts.get("llm-call")
+    if llm_call is not None:
+        labels = {v.label for v in (*llm_call.python, *llm_call.javascript)} | {v.label for v in llm_call.text}
+        for provider in registry.providers:
+            unknown = [c for c in (*provider.call_labels, *provider.shared_call_labels) if c not in labels]
+            if unknown:
+                raise InputError(
+                    f"provider '{provider.id}': no llm-call shape(s) {unknown}", checks_root / PROVIDERS_FILE
+                )
+    for check in checks.values():
+        for pattern in check.patterns:
+            for name in (pattern.provider, pattern.ai_only_if.provider if pattern.ai_only_if else None):
+                if name is not None and name not in known:
+                    raise InputError(
+                        f"pattern '{pattern.name}': provider '{name}' is not in {PROVIDERS_FILE}",
+                        checks_root / check.id / "check.yaml",
+                    )
+    for question in questions.values():
+        unknown = [p for p in question.providers if p not in known]
+        if unknown:
+            raise InputError(f"question '{question.id}': provider(s) {unknown} not in {PROVIDERS_FILE}", questions_root)
+
+
 def _load(checks_root: Path, questions_root: Path) -> Catalog:
-    rulebook = load_rulebook(checks_root)
+    registry = load_registry(checks_root)
+    rulebook = load_rulebook(checks_root, registry)
     checks, dirs = load_checks(checks_root, rulebook)
     items, questions = load_questions(questions_root)
     _cross_check(checks, questions, questions_root)
+    _check_provider_names(registry, rulebook, checks, questions, (checks_root, questions_root))
     ordered = {i: items[i] for i in CHECKLIST_ORDER}
     configs = [rule for check in checks.values() for rule in check.rules.values()]
     configs += [
         v.rule for fact in rulebook.facts.values() if not fact.names_from for v in (*fact.python, *fact.javascript)
     ]
     gate = tuple((config, rule_formula(config)) for config in configs)
-    return Catalog(checks=checks, items=ordered, questions=questions, check_dirs=dirs, facts=rulebook.facts, gate=gate)
+    return Catalog(
+        checks=checks,
+        items=ordered,
+        questions=questions,
+        check_dirs=dirs,
+        facts=rulebook.facts,
+        gate=gate,
+        providers=registry,
+    )

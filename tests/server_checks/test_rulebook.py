@@ -33,6 +33,7 @@ def _catalog_with(tmp_path: Path, extra: str) -> Path:
     root.mkdir()
     shutil.copytree(paths.checks_dir() / "_shared", root / "_shared")
     shutil.copytree(paths.checks_dir() / "_facts", root / "_facts")
+    shutil.copy(paths.checks_dir() / "_providers.yaml", root / "_providers.yaml")  # fills {provider_hosts}
     (root / "my-check").mkdir()
     (root / "my-check" / "check.yaml").write_text(PROJECT_CHECK + extra, encoding="utf-8")
     return root

@@ -1,5 +1,7 @@
 """Project facts from manifests: frameworks, AI providers, and the packages whose code ships to clients.
 
+AI providers are named by their SDK packages as the provider registry lists them (checks/_providers.yaml).
+
 Manifests are small and few, so they are read before the file scan, which needs to know which
 folders ship to a browser or a phone (see roles.py).
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import PurePosixPath
 
+from assess.providers import MANIFESTS_BY_ECOSYSTEM, ProviderRegistry, bundled_registry
 from assess.scan.files.discover import Candidate
 
 FRAMEWORKS = {
@@ -23,38 +26,6 @@ FRAMEWORKS = {
     "express": "Express", "fastify": "Fastify", "koa": "Koa", "hono": "Hono", "@nestjs/core": "NestJS",
     "fastapi": "FastAPI", "flask": "Flask", "django": "Django", "djangorestframework": "Django REST framework",
 }  # fmt: skip
-PROVIDERS = {
-    "openai": "OpenAI", "@ai-sdk/openai": "OpenAI", "anthropic": "Anthropic",
-    "@anthropic-ai/sdk": "Anthropic", "@ai-sdk/anthropic": "Anthropic",
-    "google-genai": "Google Gemini", "google-generativeai": "Google Gemini", "@google/genai": "Google Gemini",
-    "@google/generative-ai": "Google Gemini", "@ai-sdk/google": "Google Gemini",
-    "langchain-google-genai": "Google Gemini", "@langchain/google-genai": "Google Gemini",
-    "llama-index-llms-gemini": "Google Gemini", "google_generative_ai": "Google Gemini",
-    "mistralai": "Mistral", "@mistralai/mistralai": "Mistral", "@ai-sdk/mistral": "Mistral",
-    "cohere": "Cohere", "cohere-ai": "Cohere", "@ai-sdk/cohere": "Cohere",
-    "groq": "Groq", "groq-sdk": "Groq", "@ai-sdk/groq": "Groq", "together": "Together", "together-ai": "Together",
-    "@ai-sdk/xai": "xAI", "xai-sdk": "xAI", "@openrouter/ai-sdk-provider": "OpenRouter",
-    "@huggingface/inference": "Hugging Face", "huggingface-hub": "Hugging Face", "replicate": "Replicate",
-    "fireworks-ai": "Fireworks", "@ai-sdk/fireworks": "Fireworks", "@ai-sdk/deepseek": "DeepSeek",
-    "@aws-sdk/client-bedrock-runtime": "AWS Bedrock", "@ai-sdk/amazon-bedrock": "AWS Bedrock",
-    "litellm": "LiteLLM", "ai": "Vercel AI SDK", "langchain": "LangChain", "langchain-openai": "OpenAI",
-    "@langchain/openai": "OpenAI", "llama-index": "LlamaIndex",
-}  # fmt: skip
-# Manifests outside npm/PyPI that name an AI SDK: (file name, text marker, provider).
-_OTHER_SDK_MARKERS = (
-    ("go.mod", "github.com/google/generative-ai-go", "Google Gemini"),
-    ("go.mod", "google.golang.org/genai", "Google Gemini"),
-    ("go.mod", "github.com/sashabaranov/go-openai", "OpenAI"),
-    ("go.mod", "github.com/openai/openai-go", "OpenAI"),
-    ("go.mod", "github.com/anthropics/anthropic-sdk-go", "Anthropic"),
-    ("build.gradle", "com.google.ai.client.generativeai", "Google Gemini"),
-    ("build.gradle.kts", "com.google.ai.client.generativeai", "Google Gemini"),
-    ("build.gradle", "com.aallam.openai", "OpenAI"),
-    ("build.gradle.kts", "com.aallam.openai", "OpenAI"),
-    ("Package.swift", "generative-ai-swift", "Google Gemini"),
-    ("Package.resolved", "generative-ai-swift", "Google Gemini"),
-    ("Package.swift", "MacPaw/OpenAI", "OpenAI"),
-)
 # What a package.json says about where its code runs (see roles.py); first match wins per dependency.
 PACKAGE_KINDS = {
     "next": "next", "@sveltejs/kit": "sveltekit", "nuxt": "nuxt", "astro": "astro", "gatsby": "gatsby",
@@ -73,7 +44,7 @@ CLIENT_BUILD_KINDS = frozenset(
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PUBSPEC_DEP = re.compile(r"^\s{2}([a-z0-9_]+)\s*:", re.M)
 MANIFEST_NAMES = ("package.json", "pyproject.toml", "Pipfile", "pubspec.yaml", "manifest.json")
-_OTHER_MANIFESTS = frozenset(name for name, _, _ in _OTHER_SDK_MARKERS)
+_OTHER_MANIFESTS = frozenset(name for files in MANIFESTS_BY_ECOSYSTEM.values() for name in files)
 
 
 @dataclass(frozen=True)
@@ -91,6 +62,8 @@ class ProjectFacts:
     providers: set[str] = field(default_factory=set)
     packages: tuple[Package, ...] = ()  # innermost first: the first whose root prefixes a path owns it
     android_roots: tuple[str, ...] = ()  # Android modules ("app/"): their Java and Kotlin ship in the APK
+    # the catalog's providers, for the judges (callsites.py); the scan's rules already hold what they need
+    registry: ProviderRegistry = field(default_factory=bundled_registry, metadata={"derived": True})
 
     def all_dependencies(self) -> set[str]:
         return set().union(*self.dependencies.values()) if self.dependencies else set()
@@ -184,8 +157,10 @@ def _android_root(rel: str) -> str | None:
     return folder[:marker] if marker >= 0 else folder
 
 
-def gather_facts(files: list[Candidate]) -> ProjectFacts:
-    facts = ProjectFacts()
+def gather_facts(files: list[Candidate], registry: ProviderRegistry | None = None) -> ProjectFacts:
+    """Facts from the manifests among `files`; providers as `registry` (default: the bundled one) names them."""
+    facts = ProjectFacts(registry=registry) if registry is not None else ProjectFacts()
+    registry = facts.registry
     kinds: dict[str, set[str]] = {}
     android: list[str] = []
     for cand in files:
@@ -200,7 +175,9 @@ def gather_facts(files: list[Candidate]) -> ProjectFacts:
         except OSError:
             continue
         if name in _OTHER_MANIFESTS:
-            facts.providers.update(p for file, marker, p in _OTHER_SDK_MARKERS if file == name and marker in text)
+            facts.providers.update(
+                p for file, marker, p in registry.manifest_markers if file == name and marker in text
+            )
             continue
         if name == "manifest.json":
             if '"manifest_version"' in text:  # a browser extension; a web app manifest has no such key
@@ -212,7 +189,7 @@ def gather_facts(files: list[Candidate]) -> ProjectFacts:
             continue  # a broken manifest in the scanned project is its problem, not a scan failure
         facts.dependencies[cand.rel] = names
         facts.frameworks.update(FRAMEWORKS[n] for n in names if n in FRAMEWORKS)
-        facts.providers.update(PROVIDERS[n] for n in names if n in PROVIDERS)
+        facts.providers.update(registry.by_package[n] for n in names if n in registry.by_package)
         if name == "pubspec.yaml" and "flutter" in names:
             kinds.setdefault(_folder(cand.rel), set()).add("mobile")
         if name == "package.json":

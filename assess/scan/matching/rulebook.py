@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assess.errors import InputError
 from assess.models import Check
+from assess.providers import ProviderRegistry, load_registry
 from assess.scan.files.languages import AST_GREP_LANGS, FAMILY
 from assess.scan.matching.asciiregex import ascii_rules
 from assess.yamlio import load_model
@@ -151,8 +152,8 @@ def _cause(message: str) -> str:
     return (causes[-1] if causes else head.strip().splitlines()[0])[:300]
 
 
-def _load_fact(path: Path, utils: Rulebook) -> FactRule:
-    fact = load_model(path, FactRule)
+def _load_fact(path: Path, utils: Rulebook, registry: ProviderRegistry) -> FactRule:
+    fact = _with_providers(load_model(path, FactRule), registry, path)
     if fact.id != path.stem:
         raise InputError(f"fact id '{fact.id}' must match its file name '{path.stem}'", path)
     bad = [c for c in fact.captures if not _CAPTURE.match(c)]
@@ -177,6 +178,27 @@ def _load_fact(path: Path, utils: Rulebook) -> FactRule:
     return fact.model_copy(update=resolved)
 
 
+def _with_providers(fact: FactRule, registry: ProviderRegistry, path: Path) -> FactRule:
+    """`fact` with the registry's hosts and local servers filled into its rules and keyword lists."""
+
+    def variant(v: FactVariant) -> FactVariant:
+        update = {"rule": registry.fill(v.rule, path), "keywords": registry.keywords(v.keywords, path)}
+        return v.model_copy(update=update)
+
+    def text(v: TextVariant) -> TextVariant:
+        update = {"regex": registry.fill(v.regex, path), "keywords": registry.keywords(v.keywords, path)}
+        return v.model_copy(update=update)
+
+    return fact.model_copy(
+        update={
+            "keywords": registry.keywords(fact.keywords, path),
+            "python": [variant(v) for v in fact.python],
+            "javascript": [variant(v) for v in fact.javascript],
+            "text": [text(v) for v in fact.text],
+        }
+    )
+
+
 def _fill_names(node: Any, names: str) -> Any:
     """A dynamic rule with its `{names}` placeholder filled (names already regex-escaped)."""
     if isinstance(node, dict):
@@ -188,10 +210,18 @@ def _fill_names(node: Any, names: str) -> Any:
     return node
 
 
-def load_rulebook(checks_root: Path) -> Rulebook:
-    """Shared utils and fact rules beside the checks; both optional (a catalog may have neither)."""
+def load_rulebook(checks_root: Path, registry: ProviderRegistry | None = None) -> Rulebook:
+    """Shared utils and fact rules beside the checks; both optional (a catalog may have neither).
+
+    `{provider_hosts}` and `{local_servers}` in them are filled from `registry` (default: the one beside
+    the checks, checks/_providers.yaml).
+    """
+    registry = registry if registry is not None else load_registry(checks_root)
     utils_path = checks_root / SHARED_UTILS
     utils = load_model(utils_path, SharedUtils) if utils_path.is_file() else SharedUtils()
+    utils = SharedUtils(
+        python=registry.fill(utils.python, utils_path), javascript=registry.fill(utils.javascript, utils_path)
+    )
     book = Rulebook(utils=utils)
     for family in ("python", "javascript"):
         langs = ("python",) if family == "python" else ("javascript", "typescript", "tsx")
@@ -205,7 +235,7 @@ def load_rulebook(checks_root: Path) -> Rulebook:
                 )
     facts: dict[str, FactRule] = {}
     for path in sorted((checks_root / FACTS_DIR).glob("*.yaml")):
-        fact = _load_fact(path, book)
+        fact = _load_fact(path, book, registry)
         facts[fact.id] = fact
     for fact in facts.values():
         for source in fact.names_from:

@@ -6,7 +6,6 @@ call the checks know would otherwise look clean. Reported once per manifest that
 
 from __future__ import annotations
 
-from assess.scan.files.facts import PROVIDERS
 from assess.scan.matching.factscan import Fact
 from assess.scan.project.judges.base import Context, Judge, Judgement, NoParams, Verdict
 
@@ -16,12 +15,13 @@ def judge(ctx: Context, _params: NoParams) -> Judgement:
     if ctx.sites:
         return Judgement([], False)
     verdicts = []
+    by_package = ctx.index.project.registry.by_package
     for manifest, names in sorted(ctx.index.project.dependencies.items()):
-        sdks = sorted(name for name in names if name in PROVIDERS)
+        sdks = sorted(name for name in names if name in by_package)
         if not sdks:
             continue
         at = Fact("manifest", "dependency", manifest, "any", 1, 1, 1, "")
-        providers = sorted({PROVIDERS[name] for name in sdks})
+        providers = sorted({by_package[name] for name in sdks})
         values = {"packages": ", ".join(sdks), "providers": ", ".join(providers)}
         verdicts.append(Verdict(at, values, provider=providers[0]))
     return Judgement(verdicts, bool(verdicts))

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from assess.scan.matching.factscan import Fact
-from assess.scan.project.callsites import client_of, ctor_provider
+from assess.scan.project.callsites import client_of
 from assess.scan.project.judges.base import Context, Judge, Judgement, Verdict
 from assess.scan.project.project_index import ProjectIndex
 
@@ -168,9 +168,6 @@ def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
     return Judgement(verdicts, bool(sites) or bool(verdicts))
 
 
-_LOCAL = re.compile(r"localhost|127\.0\.0\.1|0\.0\.0\.0|ollama|lmstudio|lm-studio", re.I)
-
-
 def _model_object(index: ProjectIndex, client: Fact, params: UnrecordedParams) -> bool:
     """A model object by its constructor, or any client in a package built on a framework of model objects
     (where `OpenAI(...)` is usually LangChain's model class)."""
@@ -189,13 +186,18 @@ def _unseen_clients(ctx: Context, sinks: _Sinks, params: UnrecordedParams, packa
     keeping = {index.package_of(r.rel) for r in index.of("usage-record") if sinks.keeps(r)}
     verdicts: list[Verdict] = []
     for client in index.of("llm-client"):
-        if id(client) in used or client.rel in with_sites or sinks.is_test(client.rel) or _LOCAL.search(client.snippet):
+        if (
+            id(client) in used
+            or client.rel in with_sites
+            or sinks.is_test(client.rel)
+            or ctx.index.project.registry.is_local(client.snippet)
+        ):
             continue
         if index.package_of(client.rel) in keeping or observed(index, client.rel, packages):
             continue
         if not _model_object(index, client, params):
             continue
-        provider = ctor_provider(client.values.get("CTOR", "")) or client.label
+        provider = ctx.index.project.registry.ctor_provider(client.values.get("CTOR", "")) or client.label
         verdicts.append(
             Verdict(
                 at=client,
