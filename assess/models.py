@@ -55,7 +55,12 @@ class AiCondition(_Strict):
 
     provider: str  # the project uses this provider (ProjectInfo.providers name) ...
     context: str  # ... or this regex matches near the key
-    unless: str | None = None  # a regex near the key naming another product: then never an AI key
+    # A regex near the key naming another product (Maps, YouTube, ...), or anywhere in its file (`unless_file`,
+    # e.g. a Maps loader import): that product's key, reported only when the project uses `provider` (one key
+    # serves every API of its Google Cloud project); never reported otherwise.
+    unless: str | None = None
+    unless_file: str | None = None
+    uses: str | None = None  # a regex anywhere in the file that means the project uses `provider` (an import, a host)
 
 
 class SecretPattern(_Strict):
