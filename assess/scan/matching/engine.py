@@ -11,7 +11,7 @@ from typing import cast
 
 from ast_grep_py import Config, SgRoot
 
-from assess.models import Check
+from assess.models import TEST_EXEMPT_ITEMS, Check
 from assess.redact import Redactor, redact, secret_hash
 from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.files.facts import ProjectFacts
@@ -23,7 +23,7 @@ from assess.scan.files.languages import (
     parsed_language,
     script_regions,
 )
-from assess.scan.files.roles import BACKEND, file_role, scope_applies
+from assess.scan.files.roles import BACKEND, file_role, is_test_path, scope_applies
 from assess.scan.matching.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
 from assess.scan.matching.importgraph import specifiers
 from assess.scan.matching.keys import KeyPlace, bundle_role, public_prefixes
@@ -209,8 +209,9 @@ def scan_text(
         if graph is not None and parts and plan.defer:  # only the graph of a deferring scan reads them
             graph.imports.append((rel, specifiers(parts[0][0], text)))
         start = len(facts_out) if facts_out is not None else 0
+        in_tests = is_test_path(rel)
         for lang, spans, code_role in parts:
-            work = _structural_work(plan, words, lang, code_role, facts_out)
+            work = _structural_work(plan, words, lang, code_role, facts_out, in_tests)
             if work is None:
                 continue  # nothing can match: no parse
             if graph is not None and facts_out is not None and _deferred(plan, work, spans):
@@ -248,15 +249,17 @@ Work = tuple[list[Check], list[TreeVariant]]  # the checks and anchor fact rules
 
 
 def _structural_work(
-    plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None
+    plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None, in_tests: bool = False
 ) -> Work | None:
     """The checks and anchor fact rules to run on one file part, or None when it needs no parse: none has
     its keywords there. The rule gate may then leave none, and the part is parsed all the same
-    (piggyback facts depend on it)."""
+    (piggyback facts depend on it). `in_tests`: the file only runs under tests (no efficiency, retry... checks)."""
     checks = [
         check
         for check, keywords in plan.by_language.get(lang, ())
-        if scope_applies(check.scope, role) and not words.isdisjoint(keywords)
+        if scope_applies(check.scope, role)
+        and not words.isdisjoint(keywords)
+        and not (in_tests and check.checklist in TEST_EXEMPT_ITEMS)
     ]
     anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
     if not checks and not anchors:
