@@ -231,6 +231,11 @@ class ChecklistResult(BaseModel):
     fix: str = ""  # what to do, from the checklist item's data
 
 
+class Place(BaseModel):
+    path: str
+    line: int | None = Field(default=None, ge=1)
+
+
 class Finding(BaseModel):
     id: str  # fingerprint: check + path + normalised text, never the line number
     check: str
@@ -253,6 +258,9 @@ class Finding(BaseModel):
     endpoint: str | None = None  # e.g. "POST /api/chat"
     framework: str | None = None
     attempts: int | None = None  # requests one logical call can make: retry wrapper × SDK attempts
+    # The same flaw, in the same words, in sibling files of this finding's folder (one root cause: e.g. the
+    # same call in every provider adapter); path and line above are the first place, these are the others.
+    also: list[Place] = Field(default_factory=list)
 
 
 class AnswerResult(BaseModel):
