@@ -2,7 +2,8 @@
 missing cap in each of six provider adapters) is one finding that lists its other places in `also`.
 
 Conservative on purpose: only findings of the same check, with the same message, the same snippet once
-whitespace is normalised and the same suppression state, in at least two files directly inside one folder.
+whitespace is normalised and the same suppression state, in at least two files directly inside one folder
+below the project root, and never findings about an endpoint.
 The first place (by path, then line) keeps its fingerprint, so baselines and SARIF alerts stay stable.
 """
 
@@ -13,15 +14,18 @@ from collections.abc import Collection, Iterable
 
 from assess.models import Finding, Place
 
-GroupKey = tuple[str, str, str, str, bool, str | None]
+GroupKey = tuple[str, str, str, str, bool]
 
 
 def _key(finding: Finding) -> GroupKey | None:
-    if not finding.path or not finding.snippet.strip():
+    # an endpoint is its own door (each needs its own limit); top-level files are separate scripts or entry points
+    if not finding.path or not finding.snippet.strip() or finding.endpoint:
         return None
     folder = posixpath.dirname(finding.path)
+    if not folder:
+        return None
     text = " ".join(finding.snippet.split())
-    return finding.check, folder, text, finding.message, finding.suppressed, finding.endpoint
+    return finding.check, folder, text, finding.message, finding.suppressed
 
 
 def group_root_causes(findings: Iterable[Finding], apart: Collection[str] = ()) -> list[Finding]:

@@ -89,6 +89,14 @@ class FixMap(_Strict):
     frameworks: dict[str, str] = Field(default_factory=dict)
 
 
+class OnceWithin(_Strict):
+    """Report a check's matches once per outermost enclosing node of `kinds` (a loop holding several calls, or
+    nested loops), looking no further out than the nearest node of `stop` (a function)."""
+
+    kinds: list[str] = Field(min_length=1)
+    stop: list[str] = Field(default_factory=list)
+
+
 class Check(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -103,6 +111,8 @@ class Check(_Strict):
     # One ast-grep rule per language where the grammars differ ("javascript" also serves typescript and tsx).
     # The catalog fills it for every language of an ast-grep check, shared utils merged in: see rule_for.
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # per language ("javascript" also serves typescript and tsx): one finding per enclosing construct
+    once_within: dict[str, OnceWithin] = Field(default_factory=dict)
     patterns: list[SecretPattern] = Field(default_factory=list)
     # Report keys found by any secrets check's patterns that sit here (e.g. "env-file": a committed .env).
     key_routes: list[KeyRoute] = Field(default_factory=list)

@@ -63,6 +63,10 @@ def test_what_is_not_one_root_cause_stays_apart() -> None:
         _finding("src/providers/groq.ts", 7, snippet="client.responses.create({ model })"),  # other text
         _finding("src/providers/cohere.ts", 7, check="llm-call-in-loop"),  # other check
         _finding("src/providers/azure.ts", 7, suppressed=True),  # suppressed: its own decision
+        _finding("src/providers/vertex.ts", 7, endpoint="POST /api/a"),  # endpoints: each its own door
+        _finding("src/providers/bedrock.ts", 7, endpoint="POST /api/b"),
+        _finding("chat.py", 7),  # top-level scripts
+        _finding("summarize.py", 7),
     ]
     assert group_root_causes(found) == found
 

@@ -162,7 +162,7 @@ def file_role(rel: str, head: bytes, facts: ProjectFacts) -> str:
 # items in TEST_EXEMPT_ITEMS (models.py): no endpoint anyone can call, no bill a retry or loop there runs up.
 # Keys there are still reported: a key in a test file is as public as one anywhere else.
 TEST_PATH = re.compile(
-    r"(?:^|/)(?:tests?|__tests__|__mocks__|e2e|fixtures?|testdata|spec)/"
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|e2e|fixtures?|testdata|spec|[\w.-]*[_-]tests?)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$"
 )
 

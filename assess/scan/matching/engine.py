@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import cast
 
-from ast_grep_py import Config, SgRoot
+from ast_grep_py import Config, SgNode, SgRoot
 
-from assess.models import TEST_EXEMPT_ITEMS, Check
+from assess.models import TEST_EXEMPT_ITEMS, Check, OnceWithin
 from assess.redact import Redactor, redact, secret_hash
 from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.files.facts import ProjectFacts
@@ -293,13 +293,41 @@ def _match_structural(
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
     for check in checks:
         try:
-            for node in root.find_all(cast("Config", check.rule_for(lang))):
+            nodes = root.find_all(cast("Config", check.rule_for(lang)))
+            once = check.once_within.get(lang) or check.once_within.get(_RULE_FAMILY.get(lang, lang))
+            for node in _first_per_construct(nodes, once) if once else nodes:
                 start = node.range().start
                 matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
         except Exception as exc:  # one broken check marks its item unknown; the file's other checks still run
             matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
         collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
+
+
+_RULE_FAMILY = {"typescript": "javascript", "tsx": "javascript"}  # as Check.rules: one entry serves them all
+
+
+def _first_per_construct(nodes: list[SgNode], once: OnceWithin) -> list[SgNode]:
+    """The first node (in source order) within each outermost enclosing construct of `once.kinds`."""
+    kinds, stop = set(once.kinds), set(once.stop)
+    seen: set[tuple[int, int]] = set()
+    kept: list[SgNode] = []
+    for node in sorted(nodes, key=lambda n: n.range().start.index):
+        construct = None
+        for ancestor in node.ancestors():
+            kind = ancestor.kind()
+            if kind in stop:
+                break
+            if kind in kinds:
+                construct = ancestor.range()
+        if construct is None:
+            kept.append(node)
+            continue
+        key = (construct.start.index, construct.end.index)
+        if key not in seen:
+            seen.add(key)
+            kept.append(node)
+    return kept
 
 
 def _report_keys(
