@@ -14,6 +14,7 @@ from assess.baseline import Baseline, load_baseline, mark_new
 from assess.catalog import Catalog
 from assess.errors import InputError
 from assess.grades import grade_for, overall_cap
+from assess.grouping import group_root_causes
 from assess.models import (
     SEVERITY_ORDER,
     AnswerResult,
@@ -348,7 +349,9 @@ def scan_project(
     overrides = dict(options.severity)
     raw_findings = [_finding(raw, overrides) for raw in scanned.findings]
     checked, notes = apply_suppressions(raw_findings, scanned.suppressions, ignore_entries, _rel(ignore_path, root))
-    findings = sorted(checked, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
+    keys = {c.id for c in catalog.checks.values() if c.engine == "secrets"}  # one finding per key and place
+    grouped = group_root_causes(checked, apart=keys)
+    findings = sorted(grouped, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
     parsed_langs = {parsed_language(c.rel) for c in to_check}
     skipped = discovery.skipped + scanned.skipped
     coverage = _coverage(scanned.languages, scanned.files_keys_only, project, changed, to_check)

@@ -29,6 +29,9 @@ CHECKLIST_ORDER: tuple[str, ...] = (
     "key-hygiene",
     "efficiency",
 )
+# Items not judged on code that only tests run (assess/scan/files/roles.py TEST_PATH): a test is no endpoint,
+# and its calls, loops and retries bill nobody in production. Keys in tests are still reported.
+TEST_EXEMPT_ITEMS: frozenset[str] = frozenset({"rate-limits", "usage-monitoring", "retry-logic", "efficiency"})
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 Status = Literal["pass", "partial", "fail", "unknown", "not-applicable"]
@@ -55,7 +58,12 @@ class AiCondition(_Strict):
 
     provider: str  # the project uses this provider (ProjectInfo.providers name) ...
     context: str  # ... or this regex matches near the key
-    unless: str | None = None  # a regex near the key naming another product: then never an AI key
+    # A regex near the key naming another product (Maps, YouTube, ...), or anywhere in its file (`unless_file`,
+    # e.g. a Maps loader import): that product's key, reported only when the project uses `provider` (one key
+    # serves every API of its Google Cloud project); never reported otherwise.
+    unless: str | None = None
+    unless_file: str | None = None
+    uses: str | None = None  # a regex anywhere in the file that means the project uses `provider` (an import, a host)
 
 
 class SecretPattern(_Strict):
@@ -81,6 +89,14 @@ class FixMap(_Strict):
     frameworks: dict[str, str] = Field(default_factory=dict)
 
 
+class OnceWithin(_Strict):
+    """Report a check's matches once per outermost enclosing node of `kinds` (a loop holding several calls, or
+    nested loops), looking no further out than the nearest node of `stop` (a function)."""
+
+    kinds: list[str] = Field(min_length=1)
+    stop: list[str] = Field(default_factory=list)
+
+
 class Check(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
@@ -95,6 +111,8 @@ class Check(_Strict):
     # One ast-grep rule per language where the grammars differ ("javascript" also serves typescript and tsx).
     # The catalog fills it for every language of an ast-grep check, shared utils merged in: see rule_for.
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # per language ("javascript" also serves typescript and tsx): one finding per enclosing construct
+    once_within: dict[str, OnceWithin] = Field(default_factory=dict)
     patterns: list[SecretPattern] = Field(default_factory=list)
     # Report keys found by any secrets check's patterns that sit here (e.g. "env-file": a committed .env).
     key_routes: list[KeyRoute] = Field(default_factory=list)
@@ -227,6 +245,11 @@ class ChecklistResult(BaseModel):
     fix: str = ""  # what to do, from the checklist item's data
 
 
+class Place(BaseModel):
+    path: str
+    line: int | None = Field(default=None, ge=1)
+
+
 class Finding(BaseModel):
     id: str  # fingerprint: check + path + normalised text, never the line number
     check: str
@@ -249,6 +272,9 @@ class Finding(BaseModel):
     endpoint: str | None = None  # e.g. "POST /api/chat"
     framework: str | None = None
     attempts: int | None = None  # requests one logical call can make: retry wrapper × SDK attempts
+    # The same flaw, in the same words, in sibling files of this finding's folder (one root cause: e.g. the
+    # same call in every provider adapter); path and line above are the first place, these are the others.
+    also: list[Place] = Field(default_factory=list)
 
 
 class AnswerResult(BaseModel):

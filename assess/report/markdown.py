@@ -78,7 +78,13 @@ def fenced(body: str, path: str | None, indent: str = "") -> list[str]:
 
 def _location(finding: Finding) -> str:
     where = finding.path or "(project)"
-    return code(f"{where}:{finding.line}" if finding.line else where)
+    return code(f"{where}:{finding.line}" if finding.line else where) + more_places(finding)
+
+
+def more_places(finding: Finding) -> str:
+    """ " and N more places" for a finding that stands for the same flaw in sibling files."""
+    n = len(finding.also)
+    return f" and {n} more place{'s' if n != 1 else ''}" if n else ""
 
 
 def _stop(exposure: Exposure, scenario: ExposureScenario) -> str:
@@ -183,6 +189,9 @@ def _findings_against_baseline(live: list[Finding]) -> list[str]:
 def _finding_lines(finding: Finding) -> list[str]:
     title = finding.title or finding.message
     lines = [f"- **{finding.severity}** {_location(finding)}: {prose(title)}"]
+    if finding.also:
+        places = ", ".join(code(f"{p.path}:{p.line}" if p.line else p.path) for p in finding.also)
+        lines.append(f"  the same in {places}")
     if finding.snippet:
         lines += fenced(redact_text(finding.snippet), finding.path, indent="  ")
     return lines

@@ -64,6 +64,18 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         "partialFingerprints": {"assessFingerprint/v1": finding.id},
         "properties": {"severity": finding.severity, "checklist": finding.checklist},
     }
+    if finding.also:  # the same flaw in sibling files: one result, its other places related
+        out["relatedLocations"] = [
+            {
+                "id": n,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": place.path, "uriBaseId": "%SRCROOT%"},
+                    **({"region": {"startLine": place.line}} if place.line else {}),
+                },
+                "message": {"text": "the same flaw"},
+            }
+            for n, place in enumerate(finding.also, 1)
+        ]
     if finding.check in rule_index:
         out["ruleIndex"] = rule_index[finding.check]
     if finding.suppressed:

@@ -51,7 +51,8 @@ def render_summary(result: AssessmentResult) -> str:
     if open_findings:
         lines += ["", f"{len(open_findings)} open finding(s):"]
         for f in open_findings[:20]:
-            lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}  {safe(f.title or f.message)}")
+            more = f" (and {len(f.also)} more)" if f.also else ""
+            lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}{more}  {safe(f.title or f.message)}")
         if len(open_findings) > 20:
             lines.append(f"  … and {len(open_findings) - 20} more (see --html or --json)")
     if result.baseline is not None:

@@ -1,5 +1,5 @@
 """Where keys end up: built bundles and minified files are read for keys only (even when git ignores
-them), .env files are judged by git, and each key is reported once per checklist item."""
+them), .env files are judged by git, and each key is reported once per place."""
 
 from __future__ import annotations
 
@@ -67,8 +67,7 @@ def test_bundles_and_minified_files_are_read_for_keys_only(tmp_path: Path, catal
     assert found == {
         ("client-hardcoded-ai-key", "web/dist/assets/index-1a2b.js"),
         ("client-hardcoded-ai-key", "next/.next/static/chunks/page.js"),
-        ("client-hardcoded-ai-key", "site/public/js/chat.min.js"),
-        ("hardcoded-ai-key", "site/public/js/chat.min.js"),  # minified but in the repository
+        ("client-hardcoded-ai-key", "site/public/js/chat.min.js"),  # minified, in the repository: one finding
     }
 
 
@@ -122,14 +121,14 @@ def test_committed_env_says_whether_git_tracks_it(tmp_path: Path, catalog: Catal
 def test_public_name_in_env_is_also_an_exposure(tmp_path: Path, catalog: Catalog) -> None:
     root = _tree(tmp_path, {".env": f"VITE_OPENAI_API_KEY={KEY}\nexport OPENAI_API_KEY={KEY}\n"})
     found = sorted((f.check.id, f.line) for f in _scan(root, catalog))
-    assert found == [("client-env-ai-key", 1), ("committed-env-ai-key", 1), ("committed-env-ai-key", 2)]
+    assert found == [("client-env-ai-key", 1), ("committed-env-ai-key", 2)]  # the exposure says it all
 
 
-def test_one_key_one_finding_per_item_and_only_redacted(catalog: Catalog) -> None:
+def test_one_key_one_place_one_finding_and_only_redacted(catalog: Catalog) -> None:
     plan = ScanPlan.build(catalog)
     text = f'"use client";\nconst KEY = "{KEY}";\n'
     found = scan_text("app/Chat.tsx", text.encode(), text, plan, ProjectFacts())
-    assert sorted(f.check.id for f in found) == ["client-hardcoded-ai-key", "hardcoded-ai-key"]
+    assert [(f.check.id, f.line) for f in found] == [("client-hardcoded-ai-key", 2)]
     for finding in found:
         assert KEY not in finding.snippet and KEY not in finding.message
         assert KEY[:8] in finding.snippet and finding.key_hash and finding.key_hash not in KEY
@@ -142,5 +141,4 @@ def test_astro_frontmatter_is_server_code(catalog: Catalog) -> None:
     assert sorted((f.check.id, f.line) for f in found) == [
         ("client-hardcoded-ai-key", 5),
         ("hardcoded-ai-key", 2),
-        ("hardcoded-ai-key", 5),
     ]

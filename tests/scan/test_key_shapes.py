@@ -117,10 +117,29 @@ class TestGoogleKeys:
         url = f"https://generativelanguage.googleapis.com/v1beta/models?key={key}"
         assert [h.ai for h in _find(scanner, url)] == [True]
 
-    def test_another_google_product_nearby_is_never_ai(self, scanner: KeyScanner) -> None:
-        key = fake_key("google", "g")
-        text = f"https://maps.googleapis.com/maps/api/js?key={key}  <!-- the Gemini page uses it too -->\n"
-        assert [h.ai for h in _find(scanner, text, frozenset({"Google Gemini"}))] == [False]
+    @pytest.mark.parametrize(
+        "place",
+        [
+            '<script src="https://maps.googleapis.com/maps/api/js?key={key}&callback=initMap"></script>\n',
+            '<meta-data android:name="com.google.android.geo.API_KEY" android:value="{key}"/>\n',
+            'GMSServices.provideAPIKey("{key}")\n',
+            'GMSPlacesClient.provideAPIKey("{key}")\n',
+            'useJsApiLoader({{ googleMapsApiKey: "{key}" }})\n',
+            'import {{ Loader }} from "@googlemaps/js-api-loader";\n'
+            + "\n" * 8
+            + 'new Loader({{ apiKey: "{key}" }});\n',
+            'YOUTUBE_DATA_KEY = "{key}"\n',
+        ],
+    )
+    def test_another_google_products_key_is_ai_only_in_a_gemini_project(self, scanner: KeyScanner, place: str) -> None:
+        text = place.format(key=fake_key("google", "m"))
+        assert _find(scanner, text) == []  # a Maps key where nothing uses Gemini: no finding at all
+        assert [h.ai for h in _find(scanner, text, frozenset({"Google Gemini"}))] == [True]  # one key, every API
+
+    def test_gemini_imported_in_the_file_is_gemini_use(self, scanner: KeyScanner) -> None:
+        key = fake_key("google", "m")
+        text = "import google.generativeai as genai\n" + "\n" * 8 + f'MAPS_API_KEY = "{key}"\n'
+        assert [h.ai for h in _find(scanner, text)] == [True]
 
     @pytest.mark.parametrize(
         "config",

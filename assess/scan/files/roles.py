@@ -158,6 +158,19 @@ def file_role(rel: str, head: bytes, facts: ProjectFacts) -> str:
     return _first(_GENERIC, inner) or _first(_FRAMEWORK[framework], inner) or UNKNOWN
 
 
+# Code that only tests run: test folders and files in every language's convention. It is not judged for the
+# items in TEST_EXEMPT_ITEMS (models.py): no endpoint anyone can call, no bill a retry or loop there runs up.
+# Keys there are still reported: a key in a test file is as public as one anywhere else.
+TEST_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|e2e|fixtures?|testdata|spec|[\w.-]*[_-]tests?)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$"
+)
+
+
+def is_test_path(rel: str) -> bool:
+    return TEST_PATH.search(rel) is not None
+
+
 def scope_applies(scope: str, role: str) -> bool:
     """Whether a check of `scope` runs on a file of `role`. Unknown files get the benefit of the doubt."""
     if scope == "any":

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import cast
 
-from ast_grep_py import Config, SgRoot
+from ast_grep_py import Config, SgNode, SgRoot
 
-from assess.models import Check
+from assess.models import TEST_EXEMPT_ITEMS, Check, OnceWithin
 from assess.redact import Redactor, redact, secret_hash
 from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.files.facts import ProjectFacts
@@ -23,7 +23,7 @@ from assess.scan.files.languages import (
     parsed_language,
     script_regions,
 )
-from assess.scan.files.roles import BACKEND, file_role, scope_applies
+from assess.scan.files.roles import BACKEND, file_role, is_test_path, scope_applies
 from assess.scan.matching.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
 from assess.scan.matching.importgraph import specifiers
 from assess.scan.matching.keys import KeyPlace, bundle_role, public_prefixes
@@ -209,8 +209,9 @@ def scan_text(
         if graph is not None and parts and plan.defer:  # only the graph of a deferring scan reads them
             graph.imports.append((rel, specifiers(parts[0][0], text)))
         start = len(facts_out) if facts_out is not None else 0
+        in_tests = is_test_path(rel)
         for lang, spans, code_role in parts:
-            work = _structural_work(plan, words, lang, code_role, facts_out)
+            work = _structural_work(plan, words, lang, code_role, facts_out, in_tests)
             if work is None:
                 continue  # nothing can match: no parse
             if graph is not None and facts_out is not None and _deferred(plan, work, spans):
@@ -248,15 +249,17 @@ Work = tuple[list[Check], list[TreeVariant]]  # the checks and anchor fact rules
 
 
 def _structural_work(
-    plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None
+    plan: ScanPlan, words: frozenset[bytes], lang: str, role: str, facts_out: list[Fact] | None, in_tests: bool = False
 ) -> Work | None:
     """The checks and anchor fact rules to run on one file part, or None when it needs no parse: none has
     its keywords there. The rule gate may then leave none, and the part is parsed all the same
-    (piggyback facts depend on it)."""
+    (piggyback facts depend on it). `in_tests`: the file only runs under tests (no efficiency, retry... checks)."""
     checks = [
         check
         for check, keywords in plan.by_language.get(lang, ())
-        if scope_applies(check.scope, role) and not words.isdisjoint(keywords)
+        if scope_applies(check.scope, role)
+        and not words.isdisjoint(keywords)
+        and not (in_tests and check.checklist in TEST_EXEMPT_ITEMS)
     ]
     anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
     if not checks and not anchors:
@@ -290,13 +293,41 @@ def _match_structural(
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
     for check in checks:
         try:
-            for node in root.find_all(cast("Config", check.rule_for(lang))):
+            nodes = root.find_all(cast("Config", check.rule_for(lang)))
+            once = check.once_within.get(lang) or check.once_within.get(_RULE_FAMILY.get(lang, lang))
+            for node in _first_per_construct(nodes, once) if once else nodes:
                 start = node.range().start
                 matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
         except Exception as exc:  # one broken check marks its item unknown; the file's other checks still run
             matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
         collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
+
+
+_RULE_FAMILY = {"typescript": "javascript", "tsx": "javascript"}  # as Check.rules: one entry serves them all
+
+
+def _first_per_construct(nodes: list[SgNode], once: OnceWithin) -> list[SgNode]:
+    """The first node (in source order) within each outermost enclosing construct of `once.kinds`."""
+    kinds, stop = set(once.kinds), set(once.stop)
+    seen: set[tuple[int, int]] = set()
+    kept: list[SgNode] = []
+    for node in sorted(nodes, key=lambda n: n.range().start.index):
+        construct = None
+        for ancestor in node.ancestors():
+            kind = ancestor.kind()
+            if kind in stop:
+                break
+            if kind in kinds:
+                construct = ancestor.range()
+        if construct is None:
+            kept.append(node)
+            continue
+        key = (construct.start.index, construct.end.index)
+        if key not in seen:
+            seen.add(key)
+            kept.append(node)
+    return kept
 
 
 def _report_keys(

@@ -1,6 +1,7 @@
-"""Where a key sits decides which check reports it: one key can be a hygiene problem (it is in the
-repository) and an exposure problem (it ships to browsers) at once, each reported once, by the
-check whose `key_routes` name that place.
+"""Where a key sits decides which check reports it, by the check whose `key_routes` name that place.
+A key and place make one finding: a key in code that ships to browsers or phones (or a .env variable
+whose public prefix inlines it into the bundle) is reported as that exposure, which says more than the
+hygiene problem of the same line.
 
 Routes: "code" (a committed source or config file), "env-file" (a .env file git tracks or does not
 ignore), "client" (code or a bundle that ships to browsers or phones), "public-env" (a .env variable
@@ -49,17 +50,15 @@ class KeyPlace:
         if not hit.ai:
             return [("non-ai", {"place": "this file"})]
         if is_env_file(self.rel) and self.kind == "source":
-            routes = [("env-file", {"git": "git tracks" if self.tracked else "no .gitignore ignores"})]
             name = _assigned_name(text, hit.start)
             if name and name.startswith(self.public_prefixes):
-                routes.append(("public-env", {}))
-            return routes
-        routes = []
-        if self.kind != "bundle" or self.tracked:
-            routes.append(("code", {"place": "this file"}))
+                return [("public-env", {})]
+            return [("env-file", {"git": "git tracks" if self.tracked else "no .gitignore ignores"})]
         if self._ships(hit):
-            routes.append(("client", {"ships": "a built bundle" if self.kind == "bundle" else _SHIPS[self.role]}))
-        return routes
+            return [("client", {"ships": "a built bundle" if self.kind == "bundle" else _SHIPS[self.role]})]
+        if self.kind != "bundle" or self.tracked:
+            return [("code", {"place": "this file"})]
+        return []
 
     def _ships(self, hit: SecretHit) -> bool:
         if self.role not in CLIENT_ROLES:

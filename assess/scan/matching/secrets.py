@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from assess.models import SecretPattern
+from assess.models import AiCondition, SecretPattern
 from assess.redact import Redactor, shannon_entropy
 from assess.scan.matching.lexicon import Lexicon
 
@@ -132,8 +132,23 @@ class KeyScanner:
             return None
         ai = True
         condition = pattern.ai_only_if
-        if condition is not None:  # another product named near the key wins; then Gemini nearby or in use
-            ai = not _near(condition.unless, text, start, end, CONTEXT_WINDOW) and (
-                condition.provider in providers or _near(condition.context, text, start, end, CONTEXT_WINDOW)
-            )
+        if condition is not None:
+            ai = _uses_provider(condition, text, start, end, providers)
+            if not ai and _other_product(condition, text, start, end):
+                return None  # a Maps (YouTube, ...) key in a project that does not use Gemini: not an AI key
         return SecretHit(pattern, start, end, secret, ai)
+
+
+def _uses_provider(condition: AiCondition, text: str, start: int, end: int, providers: Collection[str]) -> bool:
+    """The project uses the condition's provider: a manifest names it, its name is near the key, or the file
+    imports or calls it."""
+    if condition.provider in providers or _near(condition.context, text, start, end, CONTEXT_WINDOW):
+        return True
+    return condition.uses is not None and _compiled(condition.uses).search(text) is not None
+
+
+def _other_product(condition: AiCondition, text: str, start: int, end: int) -> bool:
+    """The key is plainly another product's: named near the key, or the file is that product's client."""
+    if _near(condition.unless, text, start, end, CONTEXT_WINDOW):
+        return True
+    return condition.unless_file is not None and _compiled(condition.unless_file).search(text) is not None

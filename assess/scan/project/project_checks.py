@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from assess.models import Check
+from assess.models import TEST_EXEMPT_ITEMS, Check
 from assess.redact import Redactor
 from assess.scan.files.facts import ProjectFacts
+from assess.scan.files.roles import is_test_path
 from assess.scan.matching.engine import RawFinding, ScanOutput, check_error, fingerprint
 from assess.scan.matching.factscan import Fact
 from assess.scan.plan import ScanPlan
@@ -114,7 +115,12 @@ def _judge_project(
         judge = JUDGES[check.judge or ""]
         try:
             judgement = judge.run(ctx, judge.params.model_validate(check.params))
-            found = [_finding(check, v, seen, redactor) for v in judgement.verdicts]
+            exempt = check.checklist in TEST_EXEMPT_ITEMS
+            found = [
+                _finding(check, v, seen, redactor)
+                for v in judgement.verdicts
+                if not (exempt and v.at.rel and is_test_path(v.at.rel))
+            ]
         except Exception as exc:  # checkov's way: the judge's item becomes unknown, the other judges still run
             outcome.errors.append(check_error(check.id, None, exc, redactor))
             continue

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assess.scan.files.roles import is_test_path
 from assess.scan.matching.factscan import Fact
 from assess.scan.project.judges.base import ENDPOINTS, Context, Judge, Judgement, Verdict
 from assess.scan.project.project_index import ProjectIndex, Reach, strip_quotes
@@ -38,11 +39,6 @@ _VIEWS_PATH = re.compile(r"(?:^|/)views?(?:/|\.py$)|views_\w+\.py$|(?:^|/)api\.p
 _PAGES_API = re.compile(r"(?:^|/)pages/api/")
 _APP_ROUTE = re.compile(r"(?:^|/)(?:route\.(?:ts|js|mts|mjs|tsx|jsx)|\+server\.(?:ts|js))$|\+api\.(?:ts|js|tsx)$")
 _ASTRO_ROUTE = re.compile(r"(?:^|/)src/pages/.+\.(?:ts|js|mjs)$")
-# code that only tests run is not an endpoint anyone can call
-_TEST_PATH = re.compile(
-    r"(?:^|/)(?:tests?|__tests__|__mocks__|e2e|fixtures?|testdata|spec)/"
-    r"|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$"
-)
 # the methods of a class-based view that answer requests (DRF views and viewsets, Django views, Channels)
 _VIEW_METHODS = frozenset(
     {
@@ -265,7 +261,7 @@ class _Endpoints:
 
     def is_endpoint(self, route: Fact) -> bool:
         rel, label = route.rel, route.label
-        if route.role == "frontend" or _TEST_PATH.search(rel):
+        if route.role == "frontend" or is_test_path(rel):
             return False
         if label == "django-view":
             if not _VIEWS_PATH.search(rel):
@@ -584,9 +580,7 @@ def _knows_users(ctx: Context) -> set[str]:
     """Packages whose server code knows the signed-in user (route-user facts outside browser code and tests):
     only there can a limit be keyed by user, so only there is a per-IP limit a finding."""
     index = ctx.index
-    return {
-        index.package_of(f.rel) for f in index.of("route-user") if f.role != "frontend" and not _TEST_PATH.search(f.rel)
-    }
+    return {index.package_of(f.rel) for f in index.of("route-user") if f.role != "frontend" and not is_test_path(f.rel)}
 
 
 def judge(ctx: Context, params: Params) -> Judgement:
