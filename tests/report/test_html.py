@@ -171,3 +171,34 @@ def test_history_rejects_a_file_that_is_not_a_result(tmp_path: Path) -> None:
 def test_history_counts_this_result_once() -> None:
     same = HistoryPoint(FIXED_AT, 38, "F", None, 2)
     assert history_points(fixed_result(), [same]) == []
+
+
+def test_fix_example_for_a_framework_listed_with_others() -> None:
+    # 'Vite / React' is written for Vite: shown as Vite's example, never "none for ... Vite"
+    base = fixed_result()
+    rule = base.rules[0].model_copy(update={"fix_frameworks": {"Vite / React": "// call /api/chat instead"}})
+    finding = base.findings[0].model_copy(update={"framework": None})
+    project = base.project.model_copy(update={"frameworks": ["Express", "Vite"]})
+    html = render_html(
+        base.model_copy(update={"rules": [rule, *base.rules[1:]], "findings": [finding], "project": project})
+    )
+    assert "For Vite (detected in this project)" in html and "// call /api/chat instead" in html
+    assert "none for" not in html
+
+
+def test_checks_run_are_listed_by_title() -> None:
+    html = render_html(fixed_result())
+    # hardcoded-ai-key ran and found nothing: its title comes from the catalog
+    assert re.search(r"An AI provider key is written into a file\s*<span class=\"check-id\">hardcoded-ai-key", html)
+    assert "nothing found" in html
+
+
+def test_findings_snippets_and_passed_items_are_folded() -> None:
+    html = render_html(fixed_result())
+    assert '<details class="finding finding-critical" data-severity="critical">' in html
+    assert re.search(r'<details class="evidence">.*?<pre class="excerpt', html, re.S)
+    assert '<details class="check-why">' in html
+    passed = html[html.index('<details class="passed-items">') :]
+    assert 'id="item-billing-alerts"' in passed and 'id="item-key-hygiene"' in passed
+    assert 'id="item-backend-proxy"' not in passed
+    assert '<form class="filter" id="filter" hidden' in html  # shown by the script, so no dead form without it
