@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from assess import __version__
 from assess.errors import InputError
@@ -48,6 +48,9 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
     for fmt in FORMATS:
         out.add_argument(f"--{fmt.name}", metavar="FILE", help=fmt.help)
+    for fmt in FORMATS:
+        for option in fmt.options:
+            out.add_argument(f"--{fmt.name}-{option.name}", dest=option.field, choices=option.choices, help=option.help)
     # `assess render --history DIR` shows the score trend; on scan/demo `--history` is the git history
     # search (issue contract), so there the trend is `--trend`
     out.add_argument(
@@ -158,13 +161,22 @@ def write_outputs(
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
-    """--history and --page-size: earlier scores for the trend, and the PDF's paper size."""
+    """--history, --page-size and each format's own options (--pdf-detail): earlier scores for the trend,
+    the PDF's paper size and length."""
     from assess.report.history import load_history
     from assess.report.html import ReportOptions
     from assess.report.pdf import normalise_page_size
 
     history = load_history(Path(p) for p in getattr(args, "history", None) or ())
-    return ReportOptions(history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)))
+    chosen: dict[str, Any] = {
+        option.field: value
+        for fmt in FORMATS
+        for option in fmt.options
+        if (value := getattr(args, option.field, None)) is not None
+    }
+    return ReportOptions(
+        history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)), **chosen
+    )
 
 
 def _note(message: str) -> None:

@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class FormatOption:
+    """A choice about one format's rendering: the flag `--FORMAT-NAME`, a field of ReportOptions."""
+
+    name: str
+    field: str  # of assess.report.html.ReportOptions
+    choices: tuple[str, ...]  # the first is the default
+    help: str
+
+
+@dataclass(frozen=True)
 class OutputFormat:
     name: str  # the flag (--NAME) and the settings key ([outputs] NAME = "FILE")
     suffix: str  # of a file in this format
@@ -23,6 +33,7 @@ class OutputFormat:
     renderer: str  # "module:function", imported only when this output is asked for
     binary: bool = False  # the renderer returns bytes
     report_options: bool = False  # the renderer takes ReportOptions (score trend, page size) as `options`
+    options: tuple[FormatOption, ...] = ()
 
     @property
     def label(self) -> str:
@@ -51,6 +62,14 @@ FORMATS: tuple[OutputFormat, ...] = (
         "assess.report.pdf:render_pdf",
         binary=True,
         report_options=True,
+        options=(
+            FormatOption(
+                "detail",
+                "pdf_detail",
+                ("quick", "full"),
+                "quick: page 1 and one compact block per checklist item (default); full: every finding with its code",
+            ),
+        ),
     ),
     OutputFormat("junit", ".xml", "JUnit XML for CI test dashboards", "assess.report.junit:render_junit"),
 )

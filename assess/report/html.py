@@ -7,7 +7,9 @@ the few helpers below that return markup escape their input first.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import itertools
 import math
 import re
@@ -17,12 +19,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from assess import paths
 from assess.grades import GRADE_FLOORS, GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CAP, band, score_line
-from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, Finding, RuleDoc
+from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, ChecklistResult, Finding, RuleDoc
 from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
 
@@ -35,6 +38,10 @@ MARKS = {
 }
 SOURCES = {"user": "a person", "detected": "detected in code", "default": "default"}
 PAGE_SIZES = ("A4", "Letter")
+# the PDF's length: one compact block per checklist item (quick), or every finding with its code (full)
+PDF_DETAILS = ("quick", "full")
+TOP_FINDINGS = 3  # findings shown in an item's compact block; the rest are counted
+EXAMPLE_LINES = 6  # lines of a fix example in an item's compact block
 # SVG takes colours as attributes (WeasyPrint's SVG renderer does not read the page's CSS); same as report.css.
 COLOURS = {
     "ink": "#1b2230",
@@ -52,10 +59,11 @@ _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What a rendering needs besides the result: earlier scores and the paper size."""
+    """What a rendering needs besides the result: earlier scores, the paper size and the PDF's length."""
 
     history: Sequence[HistoryPoint] = field(default_factory=tuple)
     page_size: str = "A4"
+    pdf_detail: str = "quick"  # one of PDF_DETAILS; the HTML always holds everything, folded
 
 
 # --- filters: plain values in, plain text (or escaped markup) out ----------------------------------
@@ -114,6 +122,60 @@ def split_reference(ref: str) -> tuple[str | None, str]:
     if re.fullmatch(r"https?://[^\s<>\"']+", url):
         return url, rest
     return None, ref
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"“(])")
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop that ends a sentence: an item's 'why' in one line."""
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """A finding's message as one short line: its first sentence, cut at a word with '…' past `limit`."""
+    sentence = first_sentence(text)
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut).rstrip(",;:( ") + "…"
+
+
+def short_path(path: str | None, limit: int = 56) -> str:
+    """A long path as its first folder, '…' and as many trailing parts as fit: for the printed summaries."""
+    if path is None:
+        return "(project)"
+    if len(path) <= limit:
+        return path
+    parts = path.split("/")
+    tail: list[str] = []
+    for part in reversed(parts[1:]):
+        if len(parts[0]) + 3 + len("/".join([part, *tail])) > limit and tail:
+            break
+        tail.insert(0, part)
+    return f"{parts[0]}/…/{'/'.join(tail)}"
+
+
+def finding_line(finding: Finding) -> str:
+    """A finding's message cut to what fits one printed line beside its severity and (short) location."""
+    location = f"{short_path(finding.path)}:{finding.line or ''}"
+    return one_line(redact_text(finding.message), max(36, 90 - len(location)))
+
+
+def _names(key: str) -> set[str]:
+    """The frameworks a fix example is written for: 'Vite / React' is for Vite and for React."""
+    return {part.strip().lower() for part in key.split("/") if part.strip()}
+
+
+def framework_examples(examples: dict[str, str], detected: Sequence[str]) -> list[tuple[str, str]]:
+    """(framework detected, its example) for every detected framework an example is written for, each
+    example once, in the order of `detected`."""
+    chosen: dict[str, tuple[str, str]] = {}
+    for name in detected:
+        key = next((k for k in examples if name.lower() in _names(k)), None)
+        if key is not None and key not in chosen:
+            chosen[key] = (name, examples[key])
+    return list(chosen.values())
 
 
 # --- derived views of the result ---------------------------------------------------------------------
@@ -180,8 +242,7 @@ def check_groups(result: AssessmentResult, item_id: str) -> list[CheckGroup]:
                 *result.project.frameworks,
             ]
         )
-        fixes = [(fw, examples[fw]) for fw in detected if fw in examples]
-        groups.append(CheckGroup(check, rule, findings, fixes))
+        groups.append(CheckGroup(check, rule, findings, framework_examples(examples, list(detected))))
     return groups
 
 
@@ -249,6 +310,118 @@ def most_serious(findings: Sequence[Finding], limit: int = 3) -> list[Finding]:
     return list(chosen.values())[:limit]
 
 
+def top_findings(findings: Sequence[Finding], limit: int = TOP_FINDINGS) -> list[Finding]:
+    """The worst open findings, different checks first, then the next worst of any check."""
+    rank = {sev: i for i, sev in enumerate(SEVERITY_ORDER)}
+    ordered = sorted((f for f in findings if not f.suppressed), key=lambda f: rank.get(f.severity, len(rank)))
+    distinct: list[Finding] = []
+    rest: list[Finding] = []
+    for finding in ordered:
+        (rest if any(f.check == finding.check for f in distinct) else distinct).append(finding)
+    return sorted((distinct + rest)[:limit], key=ordered.index)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One fix example for a framework detected in the project, cut to a few lines for the compact block."""
+
+    framework: str
+    check_title: str
+    code: str
+    cut: int  # lines left out
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A checklist item as its compact block: why in one sentence, its worst findings, the fix and the answers."""
+
+    item: ChecklistResult
+    why: str
+    top: list[Finding]
+    more: int  # open findings not in `top`
+    suppressed: int
+    groups: list[CheckGroup]
+    example: Example | None
+    answers: list[AnswerResult]
+    severities: list[str]  # of its open findings, worst first (the HTML's filter)
+
+    @property
+    def folded(self) -> bool:
+        """Passed and not-applicable items go last, folded (as Lighthouse folds its passed audits)."""
+        return self.item.status in ("pass", "not-applicable") and not self.top
+
+
+def _first_example(groups: Sequence[CheckGroup], top: Sequence[Finding]) -> Example | None:
+    order = {f.check: i for i, f in enumerate(top)}
+    for group in sorted(groups, key=lambda g: order.get(g.check, len(order))):
+        if group.rule and group.framework_fixes:
+            framework, code = group.framework_fixes[0]
+            lines = code.rstrip().splitlines()
+            shown = "\n".join(lines[:EXAMPLE_LINES])
+            return Example(framework, group.rule.title, shown, max(0, len(lines) - EXAMPLE_LINES))
+    return None
+
+
+def item_views(result: AssessmentResult, groups: dict[str, list[CheckGroup]]) -> list[ItemView]:
+    """Every checklist item as a compact block: items that need work in checklist order, then the passed ones."""
+    answers = answers_by_item(result.answers)
+    views = []
+    for item in result.checklist:
+        findings = [f for f in result.findings if f.checklist == item.id]
+        open_findings = [f for f in findings if not f.suppressed]
+        top = top_findings(open_findings)
+        severities = [s for s in SEVERITY_ORDER if any(f.severity == s for f in open_findings)]
+        views.append(
+            ItemView(
+                item=item,
+                why=first_sentence(item.why),
+                top=top,
+                more=len(open_findings) - len(top),
+                suppressed=len(findings) - len(open_findings),
+                groups=groups[item.id],
+                example=_first_example(groups[item.id], top),
+                answers=answers.get(item.id, []),
+                severities=severities,
+            )
+        )
+    return [v for v in views if not v.folded] + [v for v in views if v.folded]
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    id: str
+    title: str
+    findings: int  # open findings of this check in the result
+
+
+_CHECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+
+
+@cache
+def _catalog_title(check: str) -> str | None:
+    """A check's title from its check.yaml; the id comes from a result file, so it is checked first."""
+    if not _CHECK_ID.fullmatch(check):
+        return None
+    try:
+        text = (paths.checks_dir() / check / "check.yaml").read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return title if isinstance(title, str) else None
+
+
+def checks_run(result: AssessmentResult) -> list[CheckRun]:
+    """Each check that ran, with its title: from the result when it reported, else from the catalog."""
+    titles = {rule.id: rule.title for rule in result.rules}
+    counts: dict[str, int] = defaultdict(int)
+    for finding in result.findings:
+        if not finding.suppressed:
+            counts[finding.check] += 1
+    runs = [CheckRun(c, titles.get(c) or _catalog_title(c) or c, counts.get(c, 0)) for c in result.checks_run]
+    return sorted(runs, key=lambda run: (run.findings == 0, run.title.lower()))
+
+
 def answers_by_item(answers: Sequence[AnswerResult]) -> dict[str | None, list[AnswerResult]]:
     grouped: dict[str | None, list[AnswerResult]] = defaultdict(list)
     for answer in answers:
@@ -270,8 +443,9 @@ def _environment() -> Environment:
     )
     # defence in depth: snippets are redacted at scan time, and again on the way out
     env.filters["redact"] = redact_text
-    env.filters.update(money=money, duration=duration, when=when, day=day, code_spans=code_spans)
+    env.filters.update(short_path=short_path, money=money, duration=duration, when=when, day=day, code_spans=code_spans)
     env.globals.update(count=count, split_reference=split_reference, excerpt=excerpt, band=band)
+    env.globals.update(one_line=one_line, finding_line=finding_line)
     return env
 
 
@@ -285,12 +459,26 @@ def _css(*names: str) -> str:
     return "\n".join(line for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip())
 
 
+@cache
+def _script() -> str:
+    """The HTML's one inline script (the filter and folding), allowed by its hash in the page's CSP."""
+    return (paths.templates_dir() / "report.js").read_text(encoding="utf-8").strip()
+
+
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
 def report_context(result: AssessmentResult, media: str, options: ReportOptions | None = None) -> dict[str, Any]:
     options = options or ReportOptions()
     if options.page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
+    if options.pdf_detail not in PDF_DETAILS:
+        raise ValueError(f"PDF detail must be one of {', '.join(PDF_DETAILS)}")
     open_findings = [f for f in result.findings if not f.suppressed]
     history = history_points(result, options.history)
+    groups: dict[str, list[CheckGroup]] = {item.id: check_groups(result, item.id) for item in result.checklist}
+    script = _script() if media == "screen" else ""
     return {
         "r": result,
         "media": media,
@@ -303,7 +491,14 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "open_findings": open_findings,
         "critical": sum(1 for f in open_findings if f.severity == "critical"),
         "serious": most_serious(open_findings),
-        "groups": {item.id: check_groups(result, item.id) for item in result.checklist},
+        "groups": groups,
+        "items": item_views(result, groups),
+        "checks_run": checks_run(result),
+        # print: the PDF, quick (compact blocks) or full; screen: the HTML, everything there and folded
+        "detail": options.pdf_detail if media == "print" else "screen",
+        "script": script,
+        "script_hash": _sha256(script),
+        "severities": SEVERITY_ORDER,
         "answers_by_item": answers_by_item(result.answers),
         "gauge": gauge(result.score) if result.score is not None else None,
         "score_text": _sentence(score_line(result.score, result.grade, result.coverage.note)),

@@ -264,5 +264,11 @@ def read_pdf(data: bytes) -> RenderedPdf:
 
 @pytest.fixture(scope="session")
 def demo_pdf(demo_result: AssessmentResult) -> RenderedPdf:
-    """The demo project's report as a PDF: rendered once per test session (about a second)."""
+    """The demo project's full report (--pdf-detail full) as a PDF: rendered once per test session."""
+    return read_pdf(render_pdf(demo_result, ReportOptions(page_size="A4", pdf_detail="full")))
+
+
+@pytest.fixture(scope="session")
+def demo_quick_pdf(demo_result: AssessmentResult) -> RenderedPdf:
+    """The demo project's report as the default PDF: page 1 and a compact block per checklist item."""
     return read_pdf(render_pdf(demo_result, ReportOptions(page_size="A4")))

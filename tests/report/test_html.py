@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from html.parser import HTMLParser
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assess import paths
 from assess.models import AssessmentResult
 from assess.report.history import HistoryPoint, history_points, load_history
 from assess.report.html import ReportOptions, money, render_html
@@ -32,7 +35,9 @@ class _Collector(HTMLParser):
         self.urls: list[tuple[str, str, str]] = []  # (tag, class, value)
         self.styles: list[str] = []
         self.metas: list[dict[str, str | None]] = []
+        self.scripts: list[str] = []
         self._in_style = False
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -45,13 +50,18 @@ class _Collector(HTMLParser):
             if name == "style" and value:
                 self.styles.append(value)
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
+        self._in_style = self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self.styles.append(data)
+        if self._in_script:
+            self.scripts[-1] += data
 
 
 def collect(html: str) -> _Collector:
@@ -64,7 +74,12 @@ def assert_self_contained(html: str, result: AssessmentResult) -> None:
     """Nothing is loaded: no src, no stylesheet link, no url() or @import; the only external hrefs are the
     checks' own "learn more" references (http/https, class="ref"), which a browser opens only on a click."""
     page = collect(html)
-    assert "link" not in page.tags and "script" not in page.tags and "img" not in page.tags
+    assert "link" not in page.tags and "img" not in page.tags
+    # one script: the bundled filter, inline, allowed by its hash (never 'unsafe-inline'), loading nothing
+    bundled = (paths.templates_dir() / "report.js").read_text(encoding="utf-8").strip()
+    assert page.scripts == [bundled]
+    assert "fetch(" not in bundled and "XMLHttpRequest" not in bundled and "localStorage" not in bundled
+    digest = base64.b64encode(hashlib.sha256(bundled.encode()).digest()).decode()
     assert "iframe" not in page.tags and "object" not in page.tags and "embed" not in page.tags
     references = {ref.split(" ", 1)[0] for rule in result.rules for ref in rule.references}
     for tag, css_class, value in page.urls:
@@ -76,6 +91,8 @@ def assert_self_contained(html: str, result: AssessmentResult) -> None:
         assert "url(" not in style and "@import" not in style
     csp = next(m for m in page.metas if (m.get("http-equiv") or "").lower() == "content-security-policy")
     assert "default-src 'none'" in (csp.get("content") or "")
+    assert f"script-src 'sha256-{digest}'" in (csp.get("content") or "")
+    assert "'unsafe-inline'" not in (csp.get("content") or "").split("script-src", 1)[1]
 
 
 def test_report_loads_nothing_external(demo_result: AssessmentResult) -> None:
@@ -89,7 +106,7 @@ def test_hostile_project_strings_stay_text() -> None:
     page = collect(html)
     assert "b" not in page.tags, "a <b> from the project root or endpoint was not escaped"
     assert "&lt;img src=&#34;http://example.com/x.png&#34;&gt;" in html  # shown, as text
-    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "&lt;script&gt;" in html and "<script>fetch" not in html and len(page.scripts) == 1
     assert "onerror=alert(1)" not in [v for _, _, v in page.urls]
     assert HOSTILE_PATH not in html  # only its escaped form
     assert "javascript:" not in "".join(v for _, _, v in page.urls)
@@ -154,3 +171,34 @@ def test_history_rejects_a_file_that_is_not_a_result(tmp_path: Path) -> None:
 def test_history_counts_this_result_once() -> None:
     same = HistoryPoint(FIXED_AT, 38, "F", None, 2)
     assert history_points(fixed_result(), [same]) == []
+
+
+def test_fix_example_for_a_framework_listed_with_others() -> None:
+    # 'Vite / React' is written for Vite: shown as Vite's example, never "none for ... Vite"
+    base = fixed_result()
+    rule = base.rules[0].model_copy(update={"fix_frameworks": {"Vite / React": "// call /api/chat instead"}})
+    finding = base.findings[0].model_copy(update={"framework": None})
+    project = base.project.model_copy(update={"frameworks": ["Express", "Vite"]})
+    html = render_html(
+        base.model_copy(update={"rules": [rule, *base.rules[1:]], "findings": [finding], "project": project})
+    )
+    assert "For Vite (detected in this project)" in html and "// call /api/chat instead" in html
+    assert "none for" not in html
+
+
+def test_checks_run_are_listed_by_title() -> None:
+    html = render_html(fixed_result())
+    # hardcoded-ai-key ran and found nothing: its title comes from the catalog
+    assert re.search(r"An AI provider key is written into a file\s*<span class=\"check-id\">hardcoded-ai-key", html)
+    assert "nothing found" in html
+
+
+def test_findings_snippets_and_passed_items_are_folded() -> None:
+    html = render_html(fixed_result())
+    assert '<details class="finding finding-critical" data-severity="critical">' in html
+    assert re.search(r'<details class="evidence">.*?<pre class="excerpt', html, re.S)
+    assert '<details class="check-why">' in html
+    passed = html[html.index('<details class="passed-items">') :]
+    assert 'id="item-billing-alerts"' in passed and 'id="item-key-hygiene"' in passed
+    assert 'id="item-backend-proxy"' not in passed
+    assert '<form class="filter" id="filter" hidden' in html  # shown by the script, so no dead form without it
