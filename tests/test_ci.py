@@ -177,6 +177,31 @@ def test_baseline_gates_only_new_findings(repo: Path, tmp_path: Path, capsys: py
     assert [f["path"] for f in data["findings"] if f["new"]] == ["web/src/second.ts"]
 
 
+def test_baseline_survives_comments_edits_and_moves_on_flagged_lines(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    run(["scan", str(repo), "-q", "--json", str(baseline)], capsys)
+    client = repo / "web" / "src" / "client.ts"
+    edited = client.read_text().replace("true,", "true, // TODO: proxy through the API")
+    edited = edited.replace("export const client", "export const openaiClient")
+    client.write_text("// moved down\n\n" + edited)
+    job = repo / "worker" / "job.py"
+    job.write_text(job.read_text().replace("@retry(wait=wait_fixed(1))", "@retry(wait=wait_fixed(1))  # noqa"))
+    code, _, err = run(["scan", str(repo), "-q", "--baseline", str(baseline), "--fail-on", "high"], capsys)
+    assert code == 0, err
+    _, data = scan_json(repo, capsys, "--baseline", str(baseline))
+    assert data["baseline"]["new"] == 0 and data["baseline"]["known"] == 3
+
+    (repo / "web" / "src" / "second.ts").write_text(
+        "import OpenAI from 'openai';\nnew OpenAI({ dangerouslyAllowBrowser: true });\n"
+    )
+    code, out, _ = run(["scan", str(repo), "--baseline", str(baseline)], capsys)
+    rows = [line.split() for line in out.splitlines() if line.startswith("  new ") or line.startswith("  known ")]
+    assert [r[0] for r in rows] == ["new", "known", "known", "known"], out
+    assert rows[0][2] == "web/src/second.ts:2"
+
+
 def test_config_gates_and_precedence(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

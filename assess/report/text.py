@@ -37,8 +37,12 @@ def render_summary(result: AssessmentResult) -> str:
     open_findings = [f for f in result.findings if not f.suppressed]
     if open_findings:
         lines += ["", f"{len(open_findings)} open finding(s):"]
+        if result.baseline is not None:  # what this change adds first, each marked; the known ones after
+            open_findings.sort(key=lambda f: not f.new)
         for f in open_findings[:20]:
-            lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}  {safe(f.title or f.message)}")
+            mark = ("new   " if f.new else "known ") if result.baseline is not None else ""
+            where = f"{safe(f.path or '')}:{f.line or ''}"
+            lines.append(f"  {mark}{f.severity:<8} {where}  {safe(f.title or f.message)}")
         if len(open_findings) > 20:
             lines.append(f"  … and {len(open_findings) - 20} more (see --html or --json)")
     if result.baseline is not None:
