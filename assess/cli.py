@@ -131,7 +131,7 @@ def write_outputs(
     """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
     from assess.atomic import write_bytes_atomic, write_text_atomic
     from assess.errors import OutputUnavailable
-    from assess.formats import render
+    from assess.formats import appends, render
 
     for fmt in FORMATS:
         target = outputs.get(fmt.name)
@@ -149,11 +149,24 @@ def write_outputs(
             else:
                 sys.stdout.write(data)
             continue
+        if isinstance(data, str) and appends(fmt, target):
+            _append_text(Path(target), data)
+            _note(f"appended {fmt.label} to {target}")
+            continue
         if isinstance(data, bytes):
             write_bytes_atomic(Path(target), data)
         else:
             write_text_atomic(Path(target), data)
         _note(f"wrote {fmt.label} {target}")
+
+
+def _append_text(path: Path, text: str) -> None:
+    """After what is already there, a blank line between: GitHub's step summary collects every step's output."""
+    with path.open("a+", encoding="utf-8") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell():
+            handle.write("\n")
+        handle.write(text)
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:

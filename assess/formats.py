@@ -7,6 +7,7 @@ No pydantic and no renderer is imported here: the CLI reads this table to build 
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,9 @@ class OutputFormat:
     renderer: str  # "module:function", imported only when this output is asked for
     binary: bool = False  # the renderer returns bytes
     report_options: bool = False  # the renderer takes ReportOptions (score trend, page size) as `options`
+    # appended to, not replaced, when the target is the file this environment variable names: GitHub's step
+    # summary file collects every step's Markdown, so replacing it would erase the earlier steps'
+    append_when_env: str | None = None
 
     @property
     def label(self) -> str:
@@ -40,6 +44,7 @@ FORMATS: tuple[OutputFormat, ...] = (
         ".md",
         "a Markdown summary (pull requests, $GITHUB_STEP_SUMMARY)",
         "assess.report.markdown:render_markdown",
+        append_when_env="GITHUB_STEP_SUMMARY",
     ),
     OutputFormat(
         "html", ".html", "a self-contained HTML report", "assess.report.html:render_html", report_options=True
@@ -58,6 +63,17 @@ BY_NAME = {f.name: f for f in FORMATS}
 NAMES = tuple(BY_NAME)
 # the TUI's results screen: one key per report it writes, in the order its footer shows them
 TUI_KEYS = {"p": BY_NAME["pdf"], "h": BY_NAME["html"]}
+
+
+def appends(fmt: OutputFormat, target: str) -> bool:
+    """Whether writing this format to `target` appends (the target is the file `append_when_env` names)."""
+    named = os.environ.get(fmt.append_when_env) if fmt.append_when_env else None
+    if not named or target == "-":
+        return False
+    try:
+        return os.path.samefile(named, target)
+    except OSError:  # one of them does not exist yet: compare the paths themselves
+        return os.path.abspath(named) == os.path.abspath(target)
 
 
 def render(fmt: OutputFormat, result: AssessmentResult, options: ReportOptions | None = None) -> str | bytes:

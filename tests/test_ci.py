@@ -202,6 +202,26 @@ def test_baseline_survives_comments_edits_and_moves_on_flagged_lines(
     assert rows[0][2] == "web/src/second.ts:2"
 
 
+def test_markdown_appends_to_the_github_step_summary_and_names_the_project(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("### tests passed\n")  # an earlier step's summary
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    for _ in range(2):
+        code, _, err = run(["scan", str(repo), "-q", "--markdown", str(summary)], capsys)
+        assert code == 0 and "appended MARKDOWN" in err, err
+    text = summary.read_text()
+    assert text.startswith("### tests passed\n\n## AI cost-risk assessment: app\n")
+    assert text.count("## AI cost-risk assessment: app\n") == 2
+    assert str(repo) not in text, "the heading names the project, not the runner's absolute path"
+
+    other = tmp_path / "comment.md"
+    other.write_text("stale\n")
+    run(["scan", str(repo), "-q", "--markdown", str(other)], capsys)
+    assert other.read_text().startswith("## AI cost-risk assessment: app\n"), "any other file is replaced"
+
+
 def test_config_gates_and_precedence(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
