@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from assess import __version__
 from assess.errors import InputError
-from assess.formats import FORMATS, NAMES
+from assess.formats import FORMAT_OPTIONS, FORMATS, NAMES
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions
@@ -47,6 +47,8 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
     for fmt in FORMATS:
         out.add_argument(f"--{fmt.name}", metavar="FILE", help=fmt.help)
+    for option in FORMAT_OPTIONS:
+        out.add_argument(option.flag, dest=option.field, metavar=option.metavar, help=option.help)
     # `assess render --history DIR` shows the score trend; on scan/demo `--history` is the git history
     # search (issue contract), so there the trend is `--trend`
     out.add_argument(
@@ -170,13 +172,16 @@ def _append_text(path: Path, text: str) -> None:
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
-    """--history and --page-size: earlier scores for the trend, and the PDF's paper size."""
+    """--history, --page-size and the formats' own flags: the score trend, the PDF's paper size, ..."""
     from assess.report.history import load_history
     from assess.report.html import ReportOptions
     from assess.report.pdf import normalise_page_size
 
     history = load_history(Path(p) for p in getattr(args, "history", None) or ())
-    return ReportOptions(history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)))
+    tuned = {option.field: getattr(args, option.field, None) for option in FORMAT_OPTIONS}
+    return ReportOptions(
+        history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)), **tuned
+    )
 
 
 def _note(message: str) -> None:

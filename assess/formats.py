@@ -17,6 +17,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class FormatOption:
+    """A flag that tunes one format: `--FLAG VALUE` on scan, demo and render, kept as ReportOptions.FIELD."""
+
+    flag: str
+    field: str
+    metavar: str
+    help: str
+
+
+@dataclass(frozen=True)
 class OutputFormat:
     name: str  # the flag (--NAME) and the settings key ([outputs] NAME = "FILE")
     suffix: str  # of a file in this format
@@ -27,6 +37,7 @@ class OutputFormat:
     # appended to, not replaced, when the target is the file this environment variable names: GitHub's step
     # summary file collects every step's Markdown, so replacing it would erase the earlier steps'
     append_when_env: str | None = None
+    options: tuple[FormatOption, ...] = ()  # its own flags; the renderer then takes ReportOptions
 
     @property
     def label(self) -> str:
@@ -38,7 +49,22 @@ FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat(
         "json", ".json", "the result JSON (the contract; re-render it later)", "assess.report.json_report:render_json"
     ),
-    OutputFormat("sarif", ".sarif", "SARIF 2.1.0 for code scanning", "assess.report.sarif:render_sarif"),
+    OutputFormat(
+        "sarif",
+        ".sarif",
+        "SARIF 2.1.0 for code scanning",
+        "assess.report.sarif:render_sarif",
+        report_options=True,
+        options=(
+            FormatOption(
+                "--sarif-category",
+                "sarif_category",
+                "NAME",
+                "the SARIF run's automationDetails.id (NAME/): code scanning keeps runs of different "
+                "categories apart (default: assess)",
+            ),
+        ),
+    ),
     OutputFormat(
         "markdown",
         ".md",
@@ -60,6 +86,7 @@ FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("junit", ".xml", "JUnit XML for CI test dashboards", "assess.report.junit:render_junit"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
+FORMAT_OPTIONS = tuple(option for fmt in FORMATS for option in fmt.options)
 NAMES = tuple(BY_NAME)
 # the TUI's results screen: one key per report it writes, in the order its footer shows them
 TUI_KEYS = {"p": BY_NAME["pdf"], "h": BY_NAME["html"]}

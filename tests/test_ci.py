@@ -80,6 +80,28 @@ def test_sarif_is_valid_and_complete(repo: Path, tmp_path: Path, capsys: pytest.
     assert browser["partialFingerprints"]["assessFingerprint/v1"]
 
 
+def test_sarif_uris_are_percent_encoded_and_the_category_is_settable(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from urllib.parse import unquote
+
+    odd = "web/src/my app 100%:v2.ts"
+    (repo / odd).write_text("import OpenAI from 'openai';\nnew OpenAI({ dangerouslyAllowBrowser: true });\n")
+    out = tmp_path / "r.sarif"
+    code, _, err = run(["scan", str(repo), "-q", "--sarif", str(out), "--sarif-category", "assess-web"], capsys)
+    assert code == 0, err
+    sarif = json.loads(out.read_text())
+    jsonschema.validate(sarif, SCHEMA)
+    run_ = sarif["runs"][0]
+    assert run_["automationDetails"]["id"] == "assess-web/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+    assert "web/src/my%20app%20100%25%3Av2.ts" in uris and "web/src/client.ts" in uris
+    assert all(" " not in u and ":" not in u for u in uris)
+    assert unquote("web/src/my%20app%20100%25%3Av2.ts") == odd
+    code, _, _ = run(["scan", str(repo), "-q", "--sarif", str(out)], capsys)
+    assert json.loads(out.read_text())["runs"][0]["automationDetails"]["id"] == "assess/"
+
+
 def test_sarif_renders_from_a_saved_result_alone(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

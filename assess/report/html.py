@@ -54,6 +54,7 @@ class ReportOptions:
 
     history: Sequence[HistoryPoint] = field(default_factory=tuple)
     page_size: str = "A4"
+    sarif_category: str | None = None  # --sarif-category (formats.py): the SARIF run's automationDetails.id
 
 
 # --- filters: plain values in, plain text (or escaped markup) out ----------------------------------
