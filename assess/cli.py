@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assess.assessment import ScanOptions
     from assess.catalog import Catalog
     from assess.config import Settings
-    from assess.models import AssessmentResult
+    from assess.models import AssessmentResult, Finding
     from assess.report.html import ReportOptions
 
 COMMANDS = ("scan", "demo", "render", "checks", "explain")
@@ -194,19 +194,43 @@ def print_summary(result: AssessmentResult) -> None:
     sys.stdout.write(render_summary(result))
 
 
+BLOCKING_SHOWN = 20  # findings listed under a failed --fail-on gate; the reports have them all
+
+
+def _blocking_lines(hits: list[Finding]) -> list[str]:
+    """The findings that failed --fail-on, one redacted line each: path:line, check, severity, message.
+    Printed even with --quiet: pre-commit shows only this, and a blocked commit must say what blocks it."""
+    from assess.redact import redact_text
+    from assess.report.text import safe
+
+    lines = []
+    for f in hits[:BLOCKING_SHOWN]:
+        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "(project)")
+        message = " ".join(redact_text(f.message).split())
+        lines.append(safe(f"  {where}: {f.check} ({f.severity}): {message}"))
+    if len(hits) > BLOCKING_SHOWN:
+        lines.append(f"  … and {len(hits) - BLOCKING_SHOWN} more (see --json or --html)")
+    return lines
+
+
 def check_gates(result: AssessmentResult, settings: Settings) -> int:
-    """Exit 1 with one line per failed gate; findings known in the baseline never fail a gate."""
-    failed: list[str] = []
+    """Exit 1 with one line per failed gate, each finding that fails --fail-on listed under it; findings known
+    in the baseline never fail a gate."""
+    failed: list[tuple[str, list[str]]] = []
     if settings.fail_under is not None and result.score < settings.fail_under:
-        failed.append(f"score {result.score} is below --fail-under {settings.fail_under}")
+        failed.append((f"score {result.score} is below --fail-under {settings.fail_under}", []))
     if settings.fail_on:
         limit = SEVERITIES.index(settings.fail_on)
         hits = [f for f in result.findings if not f.suppressed and f.new and SEVERITIES.index(f.severity) <= limit]
         if hits:
             new = "new " if result.baseline else ""
-            failed.append(f"{len(hits)} open {new}finding(s) at or above {settings.fail_on} (--fail-on)")
-    for reason in failed:
+            hits.sort(key=lambda f: SEVERITIES.index(f.severity))
+            reason = f"{len(hits)} open {new}finding(s) at or above {settings.fail_on} (--fail-on):"
+            failed.append((reason, _blocking_lines(hits)))
+    for reason, details in failed:
         _note(f"assess: gate failed: {reason}")
+        for line in details:
+            _note(line)
     return EXIT_GATE if failed else EXIT_OK
 
 

@@ -355,9 +355,15 @@ def test_pre_commit_hook_definition_runs(
     argv = shlex.split(hook["entry"])
     assert argv[0] == "assess"
     monkeypatch.chdir(repo)
-    (repo / "web" / "src" / "leak.ts").write_text(f'export const k = "{fake_key("anthropic", "hook")}";\n')
+    key = fake_key("anthropic", "hook")
+    (repo / "web" / "src" / "leak.ts").write_text(f'export const k = "{key}";\n')
     code, out, err = run([*argv[1:], "web/src/leak.ts"], capsys)  # pre-commit appends the staged files
     assert code == 1 and out == "" and "gate failed" in err
+    # what blocks the commit: path:line, check, severity and message, one line each, the key redacted
+    blocking = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert blocking and all(line.startswith("web/src/leak.ts:1: ") for line in blocking), err
+    assert any(": hardcoded-ai-key (critical): " in line for line in blocking), err
+    assert key not in err and key[:12] not in err
     code, _, _ = run([*argv[1:], "worker/job.py"], capsys)
     assert code == 0
 
