@@ -118,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_outputs(render, gates=False)
 
     sub.add_parser("checks", help="list the checks and questions in the catalog")
-    explain = sub.add_parser("explain", help="one check's full documentation")
-    explain.add_argument("id", help="a check id (see 'assess checks')")
+    explain = sub.add_parser("explain", help="one check's or question's full documentation")
+    explain.add_argument("id", help="a check id or a question id (see 'assess checks')")
     return parser
 
 
@@ -332,13 +332,14 @@ def cmd_checks(_args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from assess.report.text import render_explain
+    from assess.report.text import render_explain, render_question
 
     catalog = _catalog()
     check = catalog.checks.get(args.id)
-    if check is None:
-        raise InputError(f"no check '{args.id}' (see 'assess checks')")
-    sys.stdout.write(render_explain(check))
+    question = catalog.questions.get(args.id)
+    if check is None and question is None:
+        raise InputError(f"no check or question '{args.id}' (see 'assess checks')")
+    sys.stdout.write(render_explain(check) if check is not None else render_question(question, catalog))
     return EXIT_OK
 
 

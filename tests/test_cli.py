@@ -229,6 +229,37 @@ def test_checks_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "no-such-check" in err
 
 
+def test_explain_accepts_every_id_that_checks_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["checks"], capsys)
+    assert code == 0
+    checks_part, questions_part = out.split("Questions (keys of the answers file):")
+    check_ids = [line.split()[0] for line in checks_part.splitlines()[1:] if line.startswith("  ")]
+    question_ids = [line.split()[0] for line in questions_part.splitlines() if line.startswith("  ")]
+    assert check_ids and question_ids
+    for qid in question_ids:
+        code, text, err = run(["explain", qid], capsys)
+        assert code == 0, err
+        assert text.startswith(f"# {qid}: ") and "## Values (answers file)" in text
+    code, text, _ = run(["explain", "spend-limit"], capsys)
+    assert "  hard-limit " in text and "    value: hard-limit" in text
+    for cid in check_ids[:3]:
+        assert run(["explain", cid], capsys)[0] == 0
+
+
+def test_the_answers_file_hint_names_commands_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    import shlex
+
+    from assess.answers import HEADER
+
+    commands = re.findall(r"`(assess [^`]+)`", HEADER)
+    assert commands
+    for command in commands:
+        argv = [word if word != "ID" else "spend-limit" for word in shlex.split(command)[1:]]
+        code, out, err = run(argv, capsys)
+        assert code == 0 and out, f"{command}: {err}"
+
+
 def test_no_terminal_behaves_as_scan(demo_root: Path) -> None:
     proc = subprocess.run(
         [*ASSESS, str(demo_root)], capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
