@@ -337,9 +337,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     catalog = _catalog()
     check = catalog.checks.get(args.id)
     question = catalog.questions.get(args.id)
-    if check is None and question is None:
+    if check is not None:
+        sys.stdout.write(render_explain(check))
+    elif question is not None:
+        sys.stdout.write(render_question(question, catalog))
+    else:
         raise InputError(f"no check or question '{args.id}' (see 'assess checks')")
-    sys.stdout.write(render_explain(check) if check is not None else render_question(question, catalog))
     return EXIT_OK
 
 

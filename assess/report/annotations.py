@@ -40,9 +40,7 @@ def _annotation(finding: Finding) -> str:
 
 def render_annotations(result: AssessmentResult) -> str:
     """Open new findings as annotations, most severe first, as many as GitHub shows; then how many more."""
-    findings = sorted(
-        (f for f in result.findings if not f.suppressed and f.new), key=lambda f: ORDER.index(f.severity)
-    )
+    findings = sorted((f for f in result.findings if not f.suppressed and f.new), key=lambda f: ORDER.index(f.severity))
     by_type = Counter(COMMAND[f.severity] for f in findings)
     room = dict.fromkeys(COMMAND.values(), PER_TYPE)
     if any(n > PER_TYPE for n in by_type.values()):

@@ -70,7 +70,7 @@ def _empty_snapshot(root: Path, display_root: str) -> ScanSnapshot:
 class Position(NamedTuple):
     """A question's place: the counted question it is (or follows), of how many; what makes it extra."""
 
-    index: int
+    number: int
     total: int
     extra: str | None = None  # "follow-up", "for OpenAI, Anthropic": not counted in the total
 

@@ -10,10 +10,17 @@ from tests.report.conftest import fixed_result
 
 def _findings(severity: str, n: int, check: str) -> list[Finding]:
     return [
-        Finding(
-            id=f"{check}-{i}", check=check, checklist="efficiency", severity=severity,  # type: ignore[arg-type]
-            path=f"src/{check}.py", line=i + 1, message=f"{severity} {i}",
-        )  # fmt: skip
+        Finding.model_validate(
+            {
+                "id": f"{check}-{i}",
+                "check": check,
+                "checklist": "efficiency",
+                "severity": severity,
+                "path": f"src/{check}.py",
+                "line": i + 1,
+                "message": f"{severity} {i}",
+            }
+        )
         for i in range(n)
     ]
 
