@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -130,7 +131,14 @@ def test_gates(
     got, _, err = run(["scan", str(demo_root), "-q", *gate], capsys)
     assert got == code
     if fragment:
-        assert fragment in err and len(err.strip().splitlines()) == 1
+        first, *details = err.rstrip("\n").splitlines()
+        assert fragment in first, "one line says which gate failed and why"
+        if "--fail-on" in gate:  # then each finding that fails it: path:line: check (severity): message
+            assert first.startswith("assess: gate failed: ") and first.split()[3].isdigit()
+            assert len(details) == int(first.split()[3])
+            assert all(re.match(r"  \S+:\d+: [a-z0-9-]+ \(critical\): \S", line) for line in details), details
+        else:
+            assert details == []
 
 
 def test_missing_path_is_exit_2_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
