@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from assess.yamlio import read_yaml, validation_error
 DEFAULT_ANSWERS = Path(".assess") / "answers.yaml"
 HEADER = (
     "# assess answers: what code cannot prove. Commit this file so CI scores the same way.\n"
-    "# Each key is a question id (see `assess checks --questions`); value is one of its choices.\n"
+    "# Each key is a question id (listed by `assess checks`; `assess explain ID` shows one); value is one of\n"
+    "# its choices.\n"
 )
 
 
@@ -57,14 +59,31 @@ def load_answers(path: Path, catalog: Catalog) -> dict[str, StoredAnswer]:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    # Two sessions answering at once must not lose each other's answers: read-modify-write under a lock.
+    """Two sessions answering at once must not lose each other's answers: read-modify-write under a lock.
+
+    The lock file (`answers.yaml.lock`) lives only while a save runs, so none is left beside the answers
+    for a user to commit or wonder about. It is removed while still held; a waiter that then gets the lock
+    on the removed file sees that the path no longer names it and takes the lock again on a fresh one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    lock_path = path.with_name(path.name + ".lock")
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            held = os.fstat(fd)
+            current = os.stat(lock_path)
+            if (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the file was removed by the session before: lock the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock_path)
+        os.close(fd)  # closing releases the lock
 
 
 def dump_answers(answers: dict[str, StoredAnswer]) -> str:

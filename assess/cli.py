@@ -12,18 +12,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from assess import __version__
 from assess.errors import InputError
-from assess.formats import FORMATS, NAMES
+from assess.formats import FORMAT_OPTIONS, FORMATS, NAMES
 from assess.grades import score_line
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions
     from assess.catalog import Catalog
     from assess.config import Settings
-    from assess.models import AssessmentResult
+    from assess.models import AssessmentResult, Finding
     from assess.report.html import ReportOptions
 
 COMMANDS = ("scan", "demo", "render", "checks", "explain")
@@ -48,9 +48,10 @@ def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
     for fmt in FORMATS:
         out.add_argument(f"--{fmt.name}", metavar="FILE", help=fmt.help)
-    for fmt in FORMATS:
-        for option in fmt.options:
-            out.add_argument(f"--{fmt.name}-{option.name}", dest=option.field, choices=option.choices, help=option.help)
+    for option in FORMAT_OPTIONS:
+        out.add_argument(
+            option.flag, dest=option.field, metavar=option.metavar, choices=option.choices or None, help=option.help
+        )
     # `assess render --history DIR` shows the score trend; on scan/demo `--history` is the git history
     # search (issue contract), so there the trend is `--trend`
     out.add_argument(
@@ -120,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_outputs(render, gates=False)
 
     sub.add_parser("checks", help="list the checks and questions in the catalog")
-    explain = sub.add_parser("explain", help="one check's full documentation")
-    explain.add_argument("id", help="a check id (see 'assess checks')")
+    explain = sub.add_parser("explain", help="one check's or question's full documentation")
+    explain.add_argument("id", help="a check id or a question id (see 'assess checks')")
     return parser
 
 
@@ -135,7 +136,7 @@ def write_outputs(
     """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
     from assess.atomic import write_bytes_atomic, write_text_atomic
     from assess.errors import OutputUnavailable
-    from assess.formats import render
+    from assess.formats import appends, render
 
     for fmt in FORMATS:
         target = outputs.get(fmt.name)
@@ -153,6 +154,10 @@ def write_outputs(
             else:
                 sys.stdout.write(data)
             continue
+        if isinstance(data, str) and appends(fmt, target):
+            _append_text(Path(target), data)
+            _note(f"appended {fmt.label} to {target}")
+            continue
         if isinstance(data, bytes):
             write_bytes_atomic(Path(target), data)
         else:
@@ -160,22 +165,25 @@ def write_outputs(
         _note(f"wrote {fmt.label} {target}")
 
 
+def _append_text(path: Path, text: str) -> None:
+    """After what is already there, a blank line between: GitHub's step summary collects every step's output."""
+    with path.open("a+", encoding="utf-8") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell():
+            handle.write("\n")
+        handle.write(text)
+
+
 def _report_options(args: argparse.Namespace) -> ReportOptions:
-    """--history, --page-size and each format's own options (--pdf-detail): earlier scores for the trend,
-    the PDF's paper size and length."""
+    """--history, --page-size and the formats' own flags: the score trend, the PDF's paper size, ..."""
     from assess.report.history import load_history
     from assess.report.html import ReportOptions
     from assess.report.pdf import normalise_page_size
 
     history = load_history(Path(p) for p in getattr(args, "history", None) or ())
-    chosen: dict[str, Any] = {
-        option.field: value
-        for fmt in FORMATS
-        for option in fmt.options
-        if (value := getattr(args, option.field, None)) is not None
-    }
+    tuned = {option.field: value for option in FORMAT_OPTIONS if (value := getattr(args, option.field, None))}
     return ReportOptions(
-        history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)), **chosen
+        history=tuple(history), page_size=normalise_page_size(getattr(args, "page_size", None)), **tuned
     )
 
 
@@ -189,22 +197,46 @@ def print_summary(result: AssessmentResult) -> None:
     sys.stdout.write(render_summary(result))
 
 
+BLOCKING_SHOWN = 20  # findings listed under a failed --fail-on gate; the reports have them all
+
+
+def _blocking_lines(hits: list[Finding]) -> list[str]:
+    """The findings that failed --fail-on, one redacted line each: path:line, check, severity, message.
+    Printed even with --quiet: pre-commit shows only this, and a blocked commit must say what blocks it."""
+    from assess.redact import redact_text
+    from assess.report.text import safe
+
+    lines = []
+    for f in hits[:BLOCKING_SHOWN]:
+        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "(project)")
+        message = " ".join(redact_text(f.message).split())
+        lines.append(safe(f"  {where}: {f.check} ({f.severity}): {message}"))
+    if len(hits) > BLOCKING_SHOWN:
+        lines.append(f"  … and {len(hits) - BLOCKING_SHOWN} more (see --json or --html)")
+    return lines
+
+
 def check_gates(result: AssessmentResult, settings: Settings) -> int:
-    """Exit 1 with one line per failed gate; findings known in the baseline never fail a gate."""
-    failed: list[str] = []
+    """Exit 1 with one line per failed gate, each finding that fails --fail-on listed under it; findings known
+    in the baseline never fail a gate."""
+    failed: list[tuple[str, list[str]]] = []
     score = result.score
     if settings.fail_under is not None and score is None:
         _note(f"assess: --fail-under not applied: {score_line(None, None, result.coverage.note)}")
     elif settings.fail_under is not None and score is not None and score < settings.fail_under:
-        failed.append(f"score {score} is below --fail-under {settings.fail_under}")
+        failed.append((f"score {score} is below --fail-under {settings.fail_under}", []))
     if settings.fail_on:
         limit = SEVERITIES.index(settings.fail_on)
         hits = [f for f in result.findings if not f.suppressed and f.new and SEVERITIES.index(f.severity) <= limit]
         if hits:
             new = "new " if result.baseline else ""
-            failed.append(f"{len(hits)} open {new}finding(s) at or above {settings.fail_on} (--fail-on)")
-    for reason in failed:
+            hits.sort(key=lambda f: SEVERITIES.index(f.severity))
+            reason = f"{len(hits)} open {new}finding(s) at or above {settings.fail_on} (--fail-on):"
+            failed.append((reason, _blocking_lines(hits)))
+    for reason, details in failed:
         _note(f"assess: gate failed: {reason}")
+        for line in details:
+            _note(line)
     return EXIT_GATE if failed else EXIT_OK
 
 
@@ -306,13 +338,17 @@ def cmd_checks(_args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from assess.report.text import render_explain
+    from assess.report.text import render_explain, render_question
 
     catalog = _catalog()
     check = catalog.checks.get(args.id)
-    if check is None:
-        raise InputError(f"no check '{args.id}' (see 'assess checks')")
-    sys.stdout.write(render_explain(check))
+    question = catalog.questions.get(args.id)
+    if check is not None:
+        sys.stdout.write(render_explain(check))
+    elif question is not None:
+        sys.stdout.write(render_question(question, catalog))
+    else:
+        raise InputError(f"no check or question '{args.id}' (see 'assess checks')")
     return EXIT_OK
 
 

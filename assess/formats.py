@@ -7,6 +7,7 @@ No pydantic and no renderer is imported here: the CLI reads this table to build 
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +18,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FormatOption:
-    """A choice about one format's rendering: the flag `--FORMAT-NAME`, a field of ReportOptions."""
+    """A flag that tunes one format: `--FLAG VALUE` on scan, demo and render, kept as ReportOptions.FIELD."""
 
-    name: str
-    field: str  # of assess.report.html.ReportOptions
-    choices: tuple[str, ...]  # the first is the default
+    flag: str
+    field: str
+    metavar: str
     help: str
+    choices: tuple[str, ...] = ()  # the values it takes, the first the default (none: any value)
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,10 @@ class OutputFormat:
     renderer: str  # "module:function", imported only when this output is asked for
     binary: bool = False  # the renderer returns bytes
     report_options: bool = False  # the renderer takes ReportOptions (score trend, page size) as `options`
-    options: tuple[FormatOption, ...] = ()
+    # appended to, not replaced, when the target is the file this environment variable names: GitHub's step
+    # summary file collects every step's Markdown, so replacing it would erase the earlier steps'
+    append_when_env: str | None = None
+    options: tuple[FormatOption, ...] = ()  # its own flags; the renderer then takes ReportOptions
 
     @property
     def label(self) -> str:
@@ -45,12 +50,28 @@ FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat(
         "json", ".json", "the result JSON (the contract; re-render it later)", "assess.report.json_report:render_json"
     ),
-    OutputFormat("sarif", ".sarif", "SARIF 2.1.0 for code scanning", "assess.report.sarif:render_sarif"),
+    OutputFormat(
+        "sarif",
+        ".sarif",
+        "SARIF 2.1.0 for code scanning",
+        "assess.report.sarif:render_sarif",
+        report_options=True,
+        options=(
+            FormatOption(
+                "--sarif-category",
+                "sarif_category",
+                "NAME",
+                "the SARIF run's automationDetails.id (NAME/): code scanning keeps runs of different "
+                "categories apart (default: assess)",
+            ),
+        ),
+    ),
     OutputFormat(
         "markdown",
         ".md",
         "a Markdown summary (pull requests, $GITHUB_STEP_SUMMARY)",
         "assess.report.markdown:render_markdown",
+        append_when_env="GITHUB_STEP_SUMMARY",
     ),
     OutputFormat(
         "html", ".html", "a self-contained HTML report", "assess.report.html:render_html", report_options=True
@@ -64,19 +85,32 @@ FORMATS: tuple[OutputFormat, ...] = (
         report_options=True,
         options=(
             FormatOption(
-                "detail",
+                "--pdf-detail",
                 "pdf_detail",
-                ("quick", "full"),
+                "DETAIL",
                 "quick: page 1 and one compact block per checklist item (default); full: every finding with its code",
+                choices=("quick", "full"),
             ),
         ),
     ),
     OutputFormat("junit", ".xml", "JUnit XML for CI test dashboards", "assess.report.junit:render_junit"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
+FORMAT_OPTIONS = tuple(option for fmt in FORMATS for option in fmt.options)
 NAMES = tuple(BY_NAME)
 # the TUI's results screen: one key per report it writes, in the order its footer shows them
 TUI_KEYS = {"p": BY_NAME["pdf"], "h": BY_NAME["html"]}
+
+
+def appends(fmt: OutputFormat, target: str) -> bool:
+    """Whether writing this format to `target` appends (the target is the file `append_when_env` names)."""
+    named = os.environ.get(fmt.append_when_env) if fmt.append_when_env else None
+    if not named or target == "-":
+        return False
+    try:
+        return os.path.samefile(named, target)
+    except OSError:  # one of them does not exist yet: compare the paths themselves
+        return os.path.abspath(named) == os.path.abspath(target)
 
 
 def render(fmt: OutputFormat, result: AssessmentResult, options: ReportOptions | None = None) -> str | bytes:

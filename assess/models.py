@@ -265,7 +265,7 @@ class Finding(BaseModel):
     scope: str | None = None
     suppressed_by: Literal["inline", "ignore-file"] | None = None
     suppression_reason: str | None = None
-    new: bool = True  # False when the same fingerprint is in the --baseline result
+    new: bool = True  # False when the --baseline result holds the same finding (assess/baseline.py)
     # Facts behind server-side cost findings, for the report and the questionnaire (None when not known).
     provider: str | None = None
     model: str | None = None  # the model name when the call site gives it as a literal

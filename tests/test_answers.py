@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.answers import load_answers, save_answer
+from assess.answers import forget_answer, load_answers, save_answer
 from assess.catalog import Catalog, load_catalog
 from assess.errors import InputError
 
@@ -67,6 +67,7 @@ def test_two_processes_answering_at_once_lose_nothing(tmp_path: Path, catalog: C
     workers = [
         ctx.Process(target=_answer_many, args=(str(path), "spend-limit", ["hard-limit", "alert-only"] * 10)),
         ctx.Process(target=_answer_many, args=(str(path), "retry-policy", ["partly", "capped"] * 10)),
+        ctx.Process(target=_answer_many, args=(str(path), "leaked-key-runbook", ["yes", "no"] * 10)),
     ]
     for w in workers:
         w.start()
@@ -76,6 +77,15 @@ def test_two_processes_answering_at_once_lose_nothing(tmp_path: Path, catalog: C
     answers = load_answers(path, catalog)
     assert answers["spend-limit"].value == "alert-only"
     assert answers["retry-policy"].value == "capped"
+    assert answers["leaked-key-runbook"].value == "no"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml"], "the lock file is removed after use"
+
+
+def test_no_lock_file_is_left_beside_the_answers(tmp_path: Path, catalog: Catalog) -> None:
+    path = tmp_path / ".assess" / "answers.yaml"
+    save_answer(path, catalog, "spend-limit", "hard-limit")
+    forget_answer(path, catalog, "spend-limit")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["answers.yaml"]
 
 
 def test_saved_files_follow_the_umask(tmp_path: Path, catalog: Catalog) -> None:

@@ -80,6 +80,28 @@ def test_sarif_is_valid_and_complete(repo: Path, tmp_path: Path, capsys: pytest.
     assert browser["partialFingerprints"]["assessFingerprint/v1"]
 
 
+def test_sarif_uris_are_percent_encoded_and_the_category_is_settable(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from urllib.parse import unquote
+
+    odd = "web/src/my app 100%:v2.ts"
+    (repo / odd).write_text("import OpenAI from 'openai';\nnew OpenAI({ dangerouslyAllowBrowser: true });\n")
+    out = tmp_path / "r.sarif"
+    code, _, err = run(["scan", str(repo), "-q", "--sarif", str(out), "--sarif-category", "assess-web"], capsys)
+    assert code == 0, err
+    sarif = json.loads(out.read_text())
+    jsonschema.validate(sarif, SCHEMA)
+    run_ = sarif["runs"][0]
+    assert run_["automationDetails"]["id"] == "assess-web/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+    assert "web/src/my%20app%20100%25%3Av2.ts" in uris and "web/src/client.ts" in uris
+    assert all(" " not in u and ":" not in u for u in uris)
+    assert unquote("web/src/my%20app%20100%25%3Av2.ts") == odd
+    code, _, _ = run(["scan", str(repo), "-q", "--sarif", str(out)], capsys)
+    assert json.loads(out.read_text())["runs"][0]["automationDetails"]["id"] == "assess/"
+
+
 def test_sarif_renders_from_a_saved_result_alone(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,6 +198,52 @@ def test_baseline_gates_only_new_findings(repo: Path, tmp_path: Path, capsys: py
     # known: the three findings of the first commit and the note that its SDK's calls were not recognised
     assert data["baseline"]["new"] == 1 and data["baseline"]["known"] == 4
     assert [f["path"] for f in data["findings"] if f["new"]] == ["web/src/second.ts"]
+
+
+def test_baseline_survives_comments_edits_and_moves_on_flagged_lines(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    run(["scan", str(repo), "-q", "--json", str(baseline)], capsys)
+    client = repo / "web" / "src" / "client.ts"
+    edited = client.read_text().replace("true,", "true, // TODO: proxy through the API")
+    edited = edited.replace("export const client", "export const openaiClient")
+    client.write_text("// moved down\n\n" + edited)
+    job = repo / "worker" / "job.py"
+    job.write_text(job.read_text().replace("@retry(wait=wait_fixed(1))", "@retry(wait=wait_fixed(1))  # noqa"))
+    code, _, err = run(["scan", str(repo), "-q", "--baseline", str(baseline), "--fail-on", "high"], capsys)
+    assert code == 0, err
+    _, data = scan_json(repo, capsys, "--baseline", str(baseline))
+    # known: the three findings and the note that the SDK's calls were not recognised
+    assert data["baseline"]["new"] == 0 and data["baseline"]["known"] == 4
+
+    (repo / "web" / "src" / "second.ts").write_text(
+        "import OpenAI from 'openai';\nnew OpenAI({ dangerouslyAllowBrowser: true });\n"
+    )
+    code, out, _ = run(["scan", str(repo), "--baseline", str(baseline)], capsys)
+    rows = [line.split() for line in out.splitlines() if line.startswith("  new ") or line.startswith("  known ")]
+    assert [r[0] for r in rows] == ["new", "known", "known", "known", "known"], out
+    assert rows[0][2] == "web/src/second.ts:2"
+
+
+def test_markdown_appends_to_the_github_step_summary_and_names_the_project(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("### tests passed\n")  # an earlier step's summary
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    for _ in range(2):
+        code, _, err = run(["scan", str(repo), "-q", "--markdown", str(summary)], capsys)
+        assert code == 0 and "appended MARKDOWN" in err, err
+    text = summary.read_text()
+    assert text.startswith("### tests passed\n\n## AI cost-risk assessment: app\n")
+    assert text.count("## AI cost-risk assessment: app\n") == 2
+    assert str(repo) not in text, "the heading names the project, not the runner's absolute path"
+
+    other = tmp_path / "comment.md"
+    other.write_text("stale\n")
+    run(["scan", str(repo), "-q", "--markdown", str(other)], capsys)
+    assert other.read_text().startswith("## AI cost-risk assessment: app\n"), "any other file is replaced"
 
 
 def test_config_gates_and_precedence(
@@ -297,9 +365,15 @@ def test_pre_commit_hook_definition_runs(
     argv = shlex.split(hook["entry"])
     assert argv[0] == "assess"
     monkeypatch.chdir(repo)
-    (repo / "web" / "src" / "leak.ts").write_text(f'export const k = "{fake_key("anthropic", "hook")}";\n')
+    key = fake_key("anthropic", "hook")
+    (repo / "web" / "src" / "leak.ts").write_text(f'export const k = "{key}";\n')
     code, out, err = run([*argv[1:], "web/src/leak.ts"], capsys)  # pre-commit appends the staged files
     assert code == 1 and out == "" and "gate failed" in err
+    # what blocks the commit: path:line, check, severity and message, one line each, the key redacted
+    blocking = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert blocking and all(line.startswith("web/src/leak.ts:1: ") for line in blocking), err
+    assert any(": client-hardcoded-ai-key (critical): " in line for line in blocking), err  # one finding per key
+    assert key not in err and key[:12] not in err
     code, _, _ = run([*argv[1:], "worker/job.py"], capsys)
     assert code == 0
 

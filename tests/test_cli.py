@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,14 @@ def test_gates(
     got, _, err = run(["scan", str(demo_root), "-q", *gate], capsys)
     assert got == code
     if fragment:
-        assert fragment in err and len(err.strip().splitlines()) == 1
+        first, *details = err.rstrip("\n").splitlines()
+        assert fragment in first, "one line says which gate failed and why"
+        if "--fail-on" in gate:  # then each finding that fails it: path:line: check (severity): message
+            assert first.startswith("assess: gate failed: ") and first.split()[3].isdigit()
+            assert len(details) == int(first.split()[3])
+            assert all(re.match(r"  \S+:\d+: [a-z0-9-]+ \(critical\): \S", line) for line in details), details
+        else:
+            assert details == []
 
 
 def test_missing_path_is_exit_2_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -241,6 +249,37 @@ def test_checks_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
         assert section in out
     code, _, err = run(["explain", "no-such-check"], capsys)
     assert code == 2 and "no-such-check" in err
+
+
+def test_explain_accepts_every_id_that_checks_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["checks"], capsys)
+    assert code == 0
+    checks_part, questions_part = out.split("Questions (keys of the answers file):")
+    check_ids = [line.split()[0] for line in checks_part.splitlines()[1:] if line.startswith("  ")]
+    question_ids = [line.split()[0] for line in questions_part.splitlines() if line.startswith("  ")]
+    assert check_ids and question_ids
+    for qid in question_ids:
+        code, text, err = run(["explain", qid], capsys)
+        assert code == 0, err
+        assert text.startswith(f"# {qid}: ") and "## Values (answers file)" in text
+    code, text, _ = run(["explain", "spend-limit"], capsys)
+    assert "  hard-limit " in text and "    value: hard-limit" in text
+    for cid in check_ids[:3]:
+        assert run(["explain", cid], capsys)[0] == 0
+
+
+def test_the_answers_file_hint_names_commands_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    import shlex
+
+    from assess.answers import HEADER
+
+    commands = re.findall(r"`(assess [^`]+)`", HEADER)
+    assert commands
+    for command in commands:
+        argv = [word if word != "ID" else "spend-limit" for word in shlex.split(command)[1:]]
+        code, out, err = run(argv, capsys)
+        assert code == 0 and out, f"{command}: {err}"
 
 
 def test_no_terminal_behaves_as_scan(demo_root: Path) -> None:

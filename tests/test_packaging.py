@@ -6,12 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+DIST = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +27,32 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    (built,) = out.glob("assess-*.whl")
+    (built,) = out.glob(f"{DIST.replace('-', '_')}-*.whl")
     return built
+
+
+def test_distribution_name_is_not_the_unrelated_pypi_project() -> None:
+    """`assess` on PyPI is someone else's (Stokes equations): ours installs as another name, runs as `assess`."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["name"] != "assess"
+    assert project["scripts"] == {"assess": "assess.cli:main"}
+
+
+def test_wheel_and_sdist_ship_the_mit_license(wheel: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    (license_file,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert "MIT License" in zipfile.ZipFile(wheel).read(license_file).decode()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert f"Name: {DIST}" in metadata and "License-Expression: MIT" in metadata
+    proc = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
+    assert {"LICENSE", "pyproject.toml", ".pre-commit-hooks.yaml"} <= members
 
 
 def test_wheel_holds_the_data(wheel: Path) -> None:

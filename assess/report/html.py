@@ -64,6 +64,7 @@ class ReportOptions:
     history: Sequence[HistoryPoint] = field(default_factory=tuple)
     page_size: str = "A4"
     pdf_detail: str = "quick"  # one of PDF_DETAILS; the HTML always holds everything, folded
+    sarif_category: str | None = None  # --sarif-category (formats.py): the SARIF run's automationDetails.id
 
 
 # --- filters: plain values in, plain text (or escaped markup) out ----------------------------------

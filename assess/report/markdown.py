@@ -226,13 +226,18 @@ def _by_item(findings: list[Finding], order: Iterable[str]) -> list[tuple[str, l
     return [(item, grouped[item]) for item in order if item in grouped]
 
 
+def project_name(root: str) -> str:
+    """What a summary calls the project: its folder's name, not the runner's absolute path to it."""
+    return re.split(r"[\\/]", root.rstrip("\\/"))[-1] or root
+
+
 def render_markdown(result: AssessmentResult) -> str:
     """The report for a PR comment: score, exposure, checklist, top fixes, findings with path:line."""
     live = [f for f in result.findings if not f.suppressed]
     critical = sum(1 for f in live if f.severity == "critical")
     suppressed = len(result.findings) - len(live)
     head = [
-        f"## AI cost-risk assessment: {text(result.project.root)}",
+        f"## AI cost-risk assessment: {text(project_name(result.project.root))}",
         "",
         (
             f"**Score {result.score}/100 · grade {text(result.grade or '')} ({band(result.grade)[0]})** · "

@@ -7,15 +7,31 @@ re-renders as SARIF without the catalog.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from assess.models import AssessmentResult, Finding, RuleDoc
 from assess.redact import redact_text
 
+if TYPE_CHECKING:
+    from assess.report.html import ReportOptions
+
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+DEFAULT_CATEGORY = "assess"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # GitHub code scanning orders alerts by this 0-10 score
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
+
+
+def artifact_uri(path: str | None) -> str:
+    """A relative path as a URI reference: spaces, `%`, `:` (which would read as a scheme) and every other
+    character outside RFC 3986's unreserved set percent-encoded, UTF-8 first; `/` kept."""
+    return quote(path, safe="/") if path else "."
+
+
+def automation_id(category: str | None) -> str:
+    """automationDetails.id: the category, then `/` (code scanning reads what precedes the last `/` as it)."""
+    return f"{(category or DEFAULT_CATEGORY).strip().rstrip('/') or DEFAULT_CATEGORY}/"
 
 
 def _rule(check: RuleDoc) -> dict[str, Any]:
@@ -52,7 +68,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         if finding.snippet:
             region["snippet"] = {"text": redact_text(finding.snippet)}
     location: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": {"uri": finding.path or ".", "uriBaseId": "%SRCROOT%"}}
+        "physicalLocation": {"artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": "%SRCROOT%"}}
     }
     if region:
         location["physicalLocation"]["region"] = region
@@ -89,7 +105,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
     return out
 
 
-def render_sarif(result: AssessmentResult) -> str:
+def render_sarif(result: AssessmentResult, options: ReportOptions | None = None) -> str:
     checks = sorted(result.rules, key=lambda c: c.id)
     rule_index = {check.id: i for i, check in enumerate(checks)}
     run: dict[str, Any] = {
@@ -101,7 +117,7 @@ def render_sarif(result: AssessmentResult) -> str:
                 "rules": [_rule(check) for check in checks],
             }
         },
-        "automationDetails": {"id": "assess/"},
+        "automationDetails": {"id": automation_id(options.sarif_category if options else None)},
         "columnKind": "unicodeCodePoints",
         "results": [_result(f, rule_index, result.baseline is not None) for f in result.findings],
         "properties": {"score": result.score, "grade": result.grade},

@@ -11,7 +11,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from assess.grades import score_line
-from assess.models import AssessmentResult, Check
+from assess.models import AssessmentResult, Check, Question
 
 if TYPE_CHECKING:
     from assess.catalog import Catalog  # the catalog is passed in: rendering it never loads it
@@ -50,9 +50,13 @@ def render_summary(result: AssessmentResult) -> str:
     open_findings = [f for f in result.findings if not f.suppressed]
     if open_findings:
         lines += ["", f"{len(open_findings)} open finding(s):"]
+        if result.baseline is not None:  # what this change adds first, each marked; the known ones after
+            open_findings.sort(key=lambda f: not f.new)
         for f in open_findings[:20]:
+            mark = ("new   " if f.new else "known ") if result.baseline is not None else ""
             more = f" (and {len(f.also)} more)" if f.also else ""
-            lines.append(f"  {f.severity:<8} {safe(f.path or '')}:{f.line or ''}{more}  {safe(f.title or f.message)}")
+            where = f"{safe(f.path or '')}:{f.line or ''}{more}"
+            lines.append(f"  {mark}{f.severity:<8} {where}  {safe(f.title or f.message)}")
         if len(open_findings) > 20:
             lines.append(f"  … and {len(open_findings) - 20} more (see --html or --json)")
     if result.baseline is not None:
@@ -86,7 +90,7 @@ def render_catalog(catalog: Catalog) -> str:
     for question in catalog.questions.values():
         choices = "|".join(c.value for c in question.choices)
         lines.append(f"  {question.id:<34} {question.checklist:<17} {choices}")
-    lines += ["", "Run 'assess explain ID' for a check's full documentation."]
+    lines += ["", "Run 'assess explain ID' for a check's or a question's full documentation."]
     return "\n".join(lines) + "\n"
 
 
@@ -107,4 +111,32 @@ def render_explain(check: Check) -> str:
     lines += _section("When it passes", check.pass_title)
     if check.references:
         lines += _section("References", "\n".join(f"- {ref}" for ref in check.references))
+    return "\n".join(lines) + "\n"
+
+
+def render_question(question: Question, catalog: Catalog) -> str:
+    """A question as the answers file needs it: what it asks, why, and the values its key takes."""
+    item = catalog.items.get(question.checklist)
+    lines = [f"# {question.id}: {question.prompt}", ""]
+    lines.append(f"Checklist item: {question.checklist}{f' ({item.title})' if item else ''}")
+    if not question.scored:
+        lines.append("Informs the report (the spend estimate); not scored.")
+    if question.providers:
+        lines.append(f"Asked when the project uses: {', '.join(question.providers)}")
+    if question.when is not None:
+        lines.append(f"Asked when '{question.when.question}' is one of: {', '.join(question.when.in_)}")
+    lines += _section("Why it is asked", question.help)
+    width = max(len(c.value) for c in question.choices)
+    choices = [
+        f"  {c.value:<{width}}  {c.label}" + (f"  (score {c.score:g})" if question.scored else "")
+        for c in question.choices
+    ]
+    lines += ["", "## Values (answers file)", "", *choices]
+    for rule in question.detect:
+        lines.append(f"\nRead from code: '{rule.value}' when any of {', '.join(rule.checks)} reports a finding.")
+    example = question.choices[0].value
+    lines += _section(
+        "In .assess/answers.yaml",
+        f"version: 1\nanswers:\n  {question.id}:\n    value: {example}",
+    )
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from assess import paths
 from assess.answers import default_path, load_answers, save_answer
@@ -16,7 +17,7 @@ from assess.assessment import ScanSnapshot, build_result
 from assess.catalog import Catalog, load_questions
 from assess.errors import InputError
 from assess.formats import TUI_KEYS
-from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, Coverage, StoredAnswer
+from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, Coverage, Question, StoredAnswer
 from assess.questionnaire import QuestionState, question_flow
 
 
@@ -65,6 +66,19 @@ def _empty_snapshot(root: Path, display_root: str) -> ScanSnapshot:
         checks_run=[],
         coverage=Coverage(note="the code is still being scanned"),
     )
+
+
+class Position(NamedTuple):
+    """A question's place: the counted question it is (or follows), of how many; what makes it extra."""
+
+    number: int
+    total: int
+    extra: str | None = None  # "follow-up", "for OpenAI, Anthropic": not counted in the total
+
+
+def _counted(question: Question) -> bool:
+    """Asked on every project whatever the answers and the scan: the questions the total counts."""
+    return question.when is None and not question.providers
 
 
 @dataclass
@@ -129,10 +143,30 @@ class Session:
     def unanswered(self) -> list[QuestionState]:
         return [s for s in self.flow() if s.stored is None]
 
-    def position(self, qid: str | None) -> tuple[int, int]:
-        """(1-based position, total) of a question in the current flow; 0 when it is not shown."""
-        ids = [s.question.id for s in self.flow()]
-        return (ids.index(qid) + 1 if qid in ids else 0), len(ids)
+    def position(self, qid: str | None) -> Position:
+        """Where a question stands in "Question N of TOTAL", a total that never changes during a run.
+
+        Only questions asked on every project are counted. A follow-up (`when`: shown after some answers)
+        or a question for some providers (known only once the scan lands) is an extra step numbered with
+        the counted question before it; otherwise answering "hard limit", or the scan landing, would change
+        the total under the person's eyes. N is 0 for a question that is not shown now.
+        """
+        ordered = sorted(self.catalog.questions.values(), key=lambda q: CHECKLIST_ORDER.index(q.checklist))
+        total = sum(1 for q in ordered if _counted(q))
+        shown = {s.question.id for s in self.flow()}
+        if qid not in shown:
+            return Position(0, total)
+        index = 0
+        for question in ordered:
+            index += _counted(question)
+            if question.id == qid:
+                break
+        question = self.catalog.questions[qid]
+        if _counted(question):
+            return Position(index, total)
+        used = [p for p in question.providers if p in self._scan().providers] or question.providers
+        extra = "follow-up" if question.when else f"for {', '.join(used)}"
+        return Position(index, total, extra)
 
     # --- where to go -----------------------------------------------------------------------
 

@@ -31,10 +31,14 @@ def test_demo_markdown_names_every_open_finding(demo_result: AssessmentResult) -
 
 
 def test_project_strings_cannot_inject() -> None:
-    md = render_markdown(hostile_result())
+    hostile = hostile_result()
+    # the heading names the project by its folder: the hostile text is the last part of the path
+    project = hostile.project.model_copy(update={"root": '/srv/ci/<b onmouseover="x">acme<b> ](http:evil.example)'})
+    md = render_markdown(hostile.model_copy(update={"project": project}))
     lines = md.splitlines()
     heading = lines[0]
-    assert "<b" not in heading and "&lt;b onmouseover=&quot;x&quot;&gt;acme&lt;/b&gt;" in heading
+    assert "<b" not in heading and "&lt;b onmouseover=&quot;x&quot;&gt;acme&lt;b&gt;" in heading
+    assert "/srv/ci" not in heading
     assert "\\](http" in heading and "](http" not in heading.replace("\\](http", "")
     location = next(line for line in lines if line.startswith("- **critical**"))
     # the hostile path is one code span: its fence is longer than any backtick run inside

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Static, TabbedContent
+from textual.worker import get_current_worker
 
 from assess.answers import load_answers, save_answer
-from assess.assessment import build_result
+from assess.assessment import ScanOptions, ScanSnapshot, build_result
 from assess.catalog import Catalog
 from assess.tui.app import AssessApp, build_app
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
+from assess.tui.session import Session
 from assess.tui.widgets.choice_list import ChoiceList
+from assess.tui.widgets.top_bar import TopBar
 from tests.tui.conftest import plain, run, settle
 
 DEMO_FLOW = [
@@ -100,7 +105,7 @@ def test_resume_after_quitting_midway(make_app: Callable[..., AssessApp], answer
             await settle(second, pilot)
             assert isinstance(second.screen, QuestionScreen)
             assert current(second) == "spend-alerts"
-            assert second.session.position("spend-alerts") == (4, 11)
+            assert second.session.position("spend-alerts") == (4, 10, None)
             await pilot.press("left")
             assert current(second) == "spend-limit"
             assert second.screen.query_one(ChoiceList).highlighted == 2, "the saved answer is highlighted"
@@ -172,7 +177,7 @@ def test_back_forward_skip(make_app: Callable[..., AssessApp], answers: Path, ca
             assert current(app) == "spend-limit"
             await pilot.press("1")  # hard limit: the amount question appears right after it
             assert current(app) == "spend-cap-amount"
-            assert app.session.position("spend-cap-amount") == (4, 12)
+            assert app.session.position("spend-cap-amount") == (3, 10, "follow-up")
             await pilot.press("7")  # its 7th choice is "not sure"
             assert current(app) == "provider-tier", "spend-alerts was answered: on to the next unanswered"
             await pilot.press("down", "down", "enter")
@@ -314,3 +319,54 @@ def test_old_answers_are_offered_for_review(
             assert current(app) == "spend-alerts", "on to the next answer gone stale"
 
     run(scenario)
+
+
+def test_the_question_count_does_not_change_mid_run(
+    demo_root: Path, catalog: Catalog, answers: Path, demo_snapshot: ScanSnapshot
+) -> None:
+    """From the first frame (scan still running) to the results, through an answer that adds a follow-up
+    and a scan that adds a provider's question, "Question N of TOTAL" keeps one TOTAL."""
+    release = threading.Event()
+
+    def slow_scan(root: Path, catalog: Catalog, options: ScanOptions, progress: Any) -> ScanSnapshot:
+        worker = get_current_worker()
+        while not release.wait(0.02) and not worker.is_cancelled:
+            pass
+        return demo_snapshot
+
+    app = AssessApp(Session.open(demo_root, answers, display_root="quillmate", catalog=catalog), scanner=slow_scan)
+    places: list[str] = []
+
+    def place() -> str:
+        text = app.screen.query_one(TopBar)._place
+        places.append(text)
+        return text
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert place().startswith("Question 1 of ")
+            await pilot.press("question_mark")  # answered while the scan still runs
+            place()
+            release.set()
+            await settle(app, pilot)
+            while isinstance(app.screen, QuestionScreen):
+                shown = place()
+                state = app.session.state(app.session.current)
+                assert state is not None
+                if state.question.id == "spend-limit":
+                    await pilot.press("1")  # hard limit: the amount question follows
+                elif state.stored is not None or state.detected is not None:
+                    await pilot.press("enter")
+                else:
+                    await pilot.press("question_mark")
+                if state.question.id == "spend-cap-amount":
+                    assert "(follow-up)" in shown
+                if state.question.id == "provider-tier":
+                    assert "(for " in shown
+                await pilot.pause()
+
+    run(scenario)
+    asked = [p for p in places if p.startswith("Question ")]
+    totals = {p.split(" of ", 1)[1].split()[0] for p in asked}
+    assert len(asked) >= 12 and totals == {"10"}, places

@@ -76,6 +76,36 @@ def test_findings_are_navigable(make_app: Callable[..., AssessApp]) -> None:
     run(scenario)
 
 
+def _screen_text(app: AssessApp) -> str:
+    """What the terminal shows, one string: the rendered lines, joined, whitespace collapsed."""
+    strips = app.screen._compositor.render_strips()
+    scrollbars = str.maketrans("", "", "▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▐▕")  # a thumb sits inside a line, beside the text
+    return " ".join(" ".join(strip.text.translate(scrollbars) for strip in strips).split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_findings_tab_shows_each_message(make_app: Callable[..., AssessApp], size: tuple[int, int]) -> None:
+    """Every finding's own message (which endpoint, which model, what is missing) is on screen when its
+    row is highlighted, at a laptop terminal's 80 and 100 columns."""
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await pilot.press("r", "f")
+            findings = app.result.findings
+            assert findings
+            for index, finding in enumerate(findings):
+                if index:
+                    await pilot.press("down")
+                await pilot.pause()
+                shown = _screen_text(app)
+                message = " ".join(finding.message.split())
+                assert message in shown, f"{size}: row {index} ({finding.check}) not on screen: {shown[-900:]}"
+
+    run(scenario)
+
+
 def count_keys_to_pdf(app: AssessApp, then_html: bool = False) -> tuple[int, AssessmentResult]:
     """Keys from launch to a written PDF: Enter where an answer is pre-filled, `?` elsewhere, then `p`."""
     keys = 0

@@ -75,10 +75,10 @@ class QuestionScreen(Screen[None]):
             state = session.state(session.current)
         if state is None:
             return
-        index, total = session.position(session.current)
-        answered = total - len(session.unanswered())
+        index, total, extra = session.position(session.current)
+        answered = len(session.flow()) - len(session.unanswered())
         self.query_one(TopBar).show(
-            place=f"Question {index} of {total} · {answered} answered",
+            place=f"Question {index} of {total}{f' ({extra})' if extra else ''} · {answered} answered",
             note=f"answers: {display_path(session.answers_path)}",
         )
         context = exposure_text(self.assess.result.exposure) if state.question.id in COST_INPUTS else None

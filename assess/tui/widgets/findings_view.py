@@ -1,6 +1,7 @@
 """Findings as a navigable table, with the highlighted one's location, snippet, why and fix below.
 
-Only path:line and the redacted snippet come from the scanned files; both go through safe_text.
+Path:line, the message and the redacted snippet can carry text from the scanned files; all go through
+safe_text.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def detail(finding: Finding, result: AssessmentResult) -> Text:
     if finding.suppressed:
         text.append(" (suppressed)")
     text.append(f"\n{finding.title or finding.check}\n")
+    if finding.message and finding.message != finding.title:
+        # this finding's own sentence (which key, endpoint or model): it can quote the scanned code
+        text.append_text(safe_text(" ".join(finding.message.split())))
+        text.append("\n")
     if finding.endpoint:
         text.append("Endpoint: ")
         text.append_text(safe_text(finding.endpoint + (f" ({finding.framework})" if finding.framework else "")))
@@ -50,7 +55,7 @@ def detail(finding: Finding, result: AssessmentResult) -> Text:
 
 class FindingsView(Vertical):
     DEFAULT_CSS = """
-    FindingsView DataTable { height: auto; max-height: 9; overflow-x: hidden; }
+    FindingsView DataTable { height: auto; max-height: 40%; overflow-x: hidden; }  /* the rest: the detail */
     FindingsView #finding-detail { height: 1fr; padding: 0 1; border-top: solid $primary; }
     FindingsView #no-findings { padding: 1; }
     """
