@@ -43,6 +43,8 @@ KEYS_ONLY_SIZE_FACTOR = 5
 
 @dataclass(frozen=True)
 class Candidate:
+    """A file to scan: path, path from the root, size, kind (source, bundle, minified), git-tracked flag."""
+
     path: Path  # absolute, inside the root
     rel: str  # relative to the root, "/" separators
     size: int
@@ -51,11 +53,14 @@ class Candidate:
 
     @property
     def keys_only(self) -> bool:
+        """Whether the file is read for keys only (a built bundle or a minified file)."""
         return self.kind != "source"
 
 
 @dataclass
 class Discovery:
+    """The files to scan under one root, and what was left out and why (counted)."""
+
     root: Path
     files: list[Candidate] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)

@@ -57,6 +57,8 @@ class Package:
 
 @dataclass
 class ProjectFacts:
+    """What the manifests say: dependencies per manifest, frameworks, providers, packages and their kinds."""
+
     dependencies: dict[str, set[str]] = field(default_factory=dict)  # manifest path -> names
     frameworks: set[str] = field(default_factory=set)
     providers: set[str] = field(default_factory=set)
@@ -66,6 +68,7 @@ class ProjectFacts:
     registry: ProviderRegistry = field(default_factory=bundled_registry, metadata={"derived": True})
 
     def all_dependencies(self) -> set[str]:
+        """Every dependency named in any manifest."""
         return set().union(*self.dependencies.values()) if self.dependencies else set()
 
     def package_for(self, rel: str) -> Package | None:

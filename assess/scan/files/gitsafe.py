@@ -57,11 +57,13 @@ def run_git(root: Path, *args: str, timeout: float = 60.0) -> bytes | None:
 
 
 def is_work_tree(root: Path) -> bool:
+    """Whether `root` is inside a git work tree (asked without running the repository's hooks or filters)."""
     out = run_git(root, "rev-parse", "--is-inside-work-tree")
     return out is not None and out.strip() == b"true"
 
 
 def head_commit(root: Path) -> str | None:
+    """The commit HEAD names, or None outside a repository or before the first commit."""
     out = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     return out.decode("ascii", "replace").strip() or None if out else None
 

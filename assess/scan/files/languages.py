@@ -45,6 +45,7 @@ def parsed_language(rel: str) -> str:
 
 
 def display_language(rel: str) -> str | None:
+    """What the report calls the language of `rel` ("TypeScript", "Go"), or None for files that are not code."""
     return DISPLAY_BY_SUFFIX.get(suffix(rel))
 
 

@@ -168,6 +168,7 @@ TEST_PATH = re.compile(
 
 
 def is_test_path(rel: str) -> bool:
+    """Whether `rel` is test code (tests/, __tests__/, *.test.*, *.spec.*, test_*.py, fixtures/)."""
     return TEST_PATH.search(rel) is not None
 
 

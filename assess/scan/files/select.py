@@ -128,5 +128,6 @@ def nearby_manifests(root: Path, files: list[Candidate]) -> list[Candidate]:
 
 
 def count_narrowed(before: int, after: int, skipped: Counter[str], reason: str) -> None:
+    """Count under `reason` the files a narrowing step left out."""
     if before > after:
         skipped[reason] += before - after

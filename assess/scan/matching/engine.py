@@ -37,6 +37,8 @@ PROGRESS_EVERY = 50
 
 @dataclass(slots=True)
 class RawFinding:
+    """One finding as the engine makes it, before settings (severity overrides) and suppressions apply."""
+
     check: Check
     rel: str
     line: int  # 1-based
@@ -109,6 +111,7 @@ def decode(data: bytes) -> str | None:
 
 
 def fingerprint(check_id: str, rel: str, text: str, ordinal: int) -> str:
+    """A finding's stable id: check, path, whitespace-normalised text and ordinal, never the line number."""
     normalised = " ".join(text.split())
     raw = "\0".join((check_id, rel, normalised, str(ordinal)))
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -44,14 +44,18 @@ class Fact:
     text: str = ""  # the matched text, when the rule keeps it
 
     def contains(self, other: Fact) -> bool:
+        """Whether `other` lies within this fact's lines, in the same file."""
         return self.rel == other.rel and self.line <= other.line and other.end_line <= self.end_line
 
     def get(self, name: str) -> str | None:
+        """The captured value of metavariable `name`, if any."""
         return self.values.get(name)
 
 
 @dataclass(frozen=True, slots=True)
 class TreeVariant:
+    """One ast-grep shape of a fact rule, ready for the hot loop: keywords as bytes, config, path filter."""
+
     fact: FactRule
     label: str
     keywords: frozenset[bytes]  # empty: no prefilter
@@ -81,6 +85,7 @@ class FactPlan:
 
     @classmethod
     def build(cls, rules: Iterable[FactRule]) -> FactPlan:
+        """The plan for `rules`: each variant filed as an anchor, a piggyback or a dynamic rule, per family."""
         tree: dict[str, list[TreeVariant]] = {}
         piggyback: dict[str, list[TreeVariant]] = {}
         dynamic: dict[str, list[TreeVariant]] = {}
@@ -117,6 +122,7 @@ class FactPlan:
         return _wanted(self.tree.get(FAMILY.get(lang, ""), ()), found)
 
     def extra_variants(self, lang: str, found: frozenset[bytes]) -> list[TreeVariant]:
+        """The piggyback variants whose keywords occur in the file: collected only when it is parsed anyway."""
         return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
 
 

@@ -31,6 +31,7 @@ _ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
 def is_env_file(rel: str) -> bool:
+    """Whether `rel` is a dotenv file (`.env`, `.env.local`, `prod.env`...)."""
     return _ENV_FILE.match(PurePosixPath(rel).name) is not None
 
 
@@ -74,6 +75,7 @@ def _assigned_name(text: str, offset: int) -> str | None:
 
 
 def public_prefixes(frameworks: set[str]) -> tuple[str, ...]:
+    """The environment-variable prefixes the detected frameworks expose to browsers (VITE_, NEXT_PUBLIC_...)."""
     return (*PUBLIC_PREFIXES, "PUBLIC_") if frameworks & PUBLIC_PREFIX_FRAMEWORKS else PUBLIC_PREFIXES
 
 

@@ -16,10 +16,13 @@ import ahocorasick_rs
 
 @dataclass(frozen=True)
 class Lexicon:
+    """Every literal the plan tests on a file's bytes, found in one pass."""
+
     words: tuple[bytes, ...] = ()
 
     @classmethod
     def of(cls, words: Iterable[bytes]) -> Lexicon:
+        """The lexicon of `words`."""
         return cls(tuple(sorted({w for w in words if w})))
 
     def __post_init__(self) -> None:

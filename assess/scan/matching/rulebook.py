@@ -36,6 +36,8 @@ class _Strict(BaseModel):
 
 
 class SharedUtils(_Strict):
+    """checks/_shared/utils.yaml: ast-grep utils per family, merged into the rules that reach them."""
+
     python: dict[str, dict[str, Any]] = Field(default_factory=dict)
     javascript: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -59,6 +61,8 @@ class TextVariant(_Strict):
 
 
 class FactRule(_Strict):
+    """One checks/_facts/*.yaml file: a fact the project checks read, with its shapes per family."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     about: str
     keywords: list[str] = Field(default_factory=list)  # a file is searched only if one of these occurs in it
@@ -80,11 +84,14 @@ class FactRule(_Strict):
     text: list[TextVariant] = Field(default_factory=list)
 
     def variants(self, family: str) -> list[FactVariant]:
+        """The shapes of this fact for one ast-grep family (python, javascript)."""
         return self.python if family == "python" else self.javascript if family == "javascript" else []
 
 
 @dataclass(frozen=True)
 class Rulebook:
+    """The shared utils and fact rules of a catalog, loaded and validated once."""
+
     utils: SharedUtils = field(default_factory=SharedUtils)
     facts: dict[str, FactRule] = field(default_factory=dict)
 
@@ -253,4 +260,5 @@ def path_pattern(patterns: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def path_matches(rel: str, pattern: re.Pattern[str] | None) -> bool:
+    """Whether `rel` matches a compiled path pattern (None matches every path)."""
     return pattern is None or bool(pattern.match(rel.rsplit("/", 1)[-1]) or pattern.match(rel))

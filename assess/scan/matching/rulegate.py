@@ -217,6 +217,7 @@ class RuleGate:
         return entry
 
     def formula(self, config: Mapping[str, Any]) -> Formula:
+        """The literal formula of one rule config (derived once, then kept)."""
         return self._entry(config)[1]
 
     def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:

@@ -35,6 +35,8 @@ _SEARCH_REACH = CONTEXT_WINDOW + 256  # around a provider's name: the window plu
 
 @dataclass(frozen=True, slots=True)
 class SecretHit:
+    """One key found in a file: the pattern that matched, the key, where it starts, and whether it is an AI key."""
+
     pattern: SecretPattern
     start: int  # offset of the key in the text
     end: int

@@ -17,6 +17,8 @@ from assess.scan.project.project_index import ProjectIndex, strip_quotes
 
 @dataclass(frozen=True, slots=True)
 class CallSite:
+    """A paid LLM call with what resolving it told: its provider, model and SDK family."""
+
     fact: Fact
     provider: str | None
     model: str | None
@@ -24,10 +26,12 @@ class CallSite:
 
     @property
     def rel(self) -> str:
+        """The file the call is in."""
         return self.fact.rel
 
     @property
     def line(self) -> int:
+        """The call's first line."""
         return self.fact.line
 
     def describe(self) -> str:

@@ -24,6 +24,8 @@ from assess.scan.project.project_index import ProjectIndex
 
 @dataclass
 class ProjectOutcome:
+    """What judging the project gave: findings, models, providers, items judged, errors, call sites, endpoints."""
+
     findings: list[RawFinding] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     providers: list[str] = field(default_factory=list)

@@ -40,6 +40,7 @@ class Reach:
 
 
 def strip_quotes(text: str | None) -> str:
+    """A string literal's text without its quotes (other text as it is)."""
     if not text:
         return ""
     text = text.strip()
@@ -149,6 +150,7 @@ class ProjectIndex:
     # --- lookups ------------------------------------------------------------------------------
 
     def of(self, kind: str, rel: str | None = None) -> list[Fact]:
+        """The facts of `kind`, in found order; in one file when `rel` is given."""
         if rel is None:
             return self.by_kind.get(kind, [])
         return self._by_file.get(rel, _NO_KINDS).get(kind, [])
@@ -207,6 +209,7 @@ class ProjectIndex:
         return set(found)
 
     def same_package(self, a: str, b: str) -> bool:
+        """Whether two files belong to the same package (the same nearest manifest)."""
         return self.package_of(a) == self.package_of(b)
 
     def packages_with(self, kind: str) -> frozenset[str]:
@@ -276,6 +279,7 @@ class ProjectIndex:
     # --- functions and calls ------------------------------------------------------------------
 
     def functions_named(self, rel: str, name: str) -> list[Fact]:
+        """The functions named `name` that file `rel` defines."""
         return list(self._functions_named(rel, name))
 
     def _functions_named(self, rel: str, name: str) -> list[Fact]:

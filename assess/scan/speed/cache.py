@@ -267,6 +267,7 @@ class ScanCache:
 
     @classmethod
     def open(cls, directory: Path, scope: str, checks: dict[str, Check]) -> ScanCache | None:
+        """The cache in `directory` for `scope`, or None when this machine has no usable key."""
         key = machine_key()
         return None if key is None else cls(directory, scope, key, checks)
 
@@ -291,16 +292,19 @@ class ScanCache:
         return digest
 
     def load_hashes(self) -> None:
+        """Read the content hashes stored with the stat they were taken under."""
         stored = _load(self.directory / STAT_FILE, self.key, self.scope, self.checks)
         if isinstance(stored, dict):
             self.hashes_old = stored
 
     def save_hashes(self, keep_unvisited: bool) -> None:
+        """Write the hashes of this scan (and, for a partial scan, the earlier ones it did not visit)."""
         hashes = {**self.hashes_old, **self.hashes_new} if keep_unvisited else self.hashes_new
         if hashes != self.hashes_old:
             _write(self.directory, STAT_FILE, self.key, self.scope, hashes)
 
     def load_entries(self) -> None:
+        """Read every stored per-file entry of this scope."""
         stored = _load(self.directory / CACHE_FILE, self.key, self.scope, self.checks)
         if isinstance(stored, dict):
             self.old = stored

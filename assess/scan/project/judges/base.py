@@ -21,6 +21,8 @@ ENDPOINTS = "rate-limits"
 
 
 class NoParams(BaseModel):
+    """The params of a judge that takes none."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -39,6 +41,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Judgement:
+    """A judge's verdicts, and whether it had anything to judge in this project."""
+
     verdicts: list[Verdict]
     applied: bool  # the check had something to judge (an LLM endpoint, an IaC deployment...)
 
@@ -62,6 +66,7 @@ class Context:
 
     @cached_property
     def sites(self) -> list[CallSite]:
+        """Every paid LLM call site of the project, resolved once."""
         return call_sites(self.index)
 
     @cached_property
@@ -76,6 +81,7 @@ class Context:
         return table
 
     def site(self, fact: Fact) -> CallSite | None:
+        """The call site of an llm-call fact, if it is one."""
         return self._site_by_fact.get(id(fact))
 
     def site_at(self, rel: str, line: int) -> CallSite | None:
@@ -93,6 +99,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Judge:
+    """A named judge: the function, its params model, the facts it needs and the facts it follows calls to."""
+
     run: Callable[[Context, Any], Judgement]
     params: type[BaseModel] = NoParams
     needs: tuple[str, ...] = ()  # fact rules the check must list

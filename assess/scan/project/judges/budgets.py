@@ -60,6 +60,7 @@ def _iac_providers(llm_facts: list[Fact]) -> list[str]:
 
 
 def judge(ctx: Context, _params: NoParams) -> Judgement:
+    """IaC stacks that deploy an LLM workload with no budget or cost alarm anywhere in the repository."""
     facts = sorted(ctx.index.of("iac"), key=lambda f: (f.rel, f.line))
     workloads = [f for f in facts if f.label == "workload"]
     guards = [f for f in facts if f.label in ("budget", "alarm", "llm-budget")]

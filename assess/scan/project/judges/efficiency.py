@@ -15,6 +15,8 @@ _MAX_TOKENS = re.compile(
 
 
 class Tier(BaseModel):
+    """A provider's expensive models (a regex over the name) and the cheaper model to suggest instead."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provider: str
@@ -23,6 +25,8 @@ class Tier(BaseModel):
 
 
 class ExpensiveParams(BaseModel):
+    """The expensive tiers, what marks a simple task, and the output size a simple task needs at most."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tiers: list[Tier] = Field(min_length=1)
@@ -31,6 +35,7 @@ class ExpensiveParams(BaseModel):
 
 
 def judge_expensive(ctx: Context, params: ExpensiveParams) -> Judgement:
+    """Calls that send a simple task to a top-tier model."""
     simple = re.compile(params.simple_task)
     tiers = [(re.compile(t.match), t) for t in params.tiers]
     verdicts: list[Verdict] = []
@@ -62,6 +67,7 @@ def judge_expensive(ctx: Context, params: ExpensiveParams) -> Judgement:
 
 
 def judge_static(ctx: Context, _params: NoParams) -> Judgement:
+    """Calls whose prompt is a constant, made with no cache in the project."""
     index = ctx.index
     cached = index.packages_with("cache")
     verdicts: list[Verdict] = []

@@ -97,6 +97,8 @@ _PY_BOTS = (
 
 
 class Params(BaseModel):
+    """Which finding the check reports: an endpoint with no limit, or with no per-user limit."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # "unlimited": endpoints with no limit at all; "not-per-user": endpoints whose only limit is global or per IP
@@ -105,6 +107,8 @@ class Params(BaseModel):
 
 @dataclass(frozen=True)
 class Cover:
+    """What limits an endpoint: where the limiter sits, what it counts by (user, IP, global) and the fact."""
+
     where: str  # route, router, app, package, infra
     scope: str  # per-user, per-IP, global
     source: Fact
@@ -112,6 +116,8 @@ class Cover:
 
 @dataclass(frozen=True)
 class Endpoint:
+    """A route and the handler functions it names."""
+
     route: Fact
     handlers: tuple[Fact, ...]
     framework: str
@@ -121,6 +127,7 @@ class Endpoint:
 
     @property
     def at(self) -> Fact:
+        """The fact a finding on this endpoint is reported at."""
         return self.anchor or self.route
 
 
@@ -584,6 +591,7 @@ def _knows_users(ctx: Context) -> set[str]:
 
 
 def judge(ctx: Context, params: Params) -> Judgement:
+    """Endpoints that reach a paid LLM call with no rate limit (or no per-user one) on the request's path."""
     verdicts: list[Verdict] = []
     applied = False
     users = _knows_users(ctx) if params.report == "not-per-user" else set()

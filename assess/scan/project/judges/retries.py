@@ -23,6 +23,8 @@ _WRAPPERS = {
 
 
 class Params(BaseModel):
+    """The SDKs' default retry counts and the wrapper defaults the stacked-retries check multiplies."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # retries each SDK makes by default (FACTS.md: openai-python/-node and the Anthropic SDKs retry twice)
@@ -63,6 +65,7 @@ def _sdk_retries(ctx: Context, call: Fact, provider: str | None, params: Params)
 
 
 def judge(ctx: Context, params: Params) -> Judgement:
+    """Retry wrappers around an SDK call that retries by itself: every failure is sent attempts x SDK attempts times."""
     verdicts: list[Verdict] = []
     applied = bool(ctx.backend_sites())
     for wrapper in ctx.index.of("retry-wrapper"):

@@ -29,6 +29,8 @@ _UNPARSED = ("text",)  # assess.scan.files.languages.parsed_language of files no
 
 
 class SinkParams(BaseModel):
+    """Where usage counts as recorded and where a read goes nowhere."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # packages (npm or PyPI names) whose presence means an LLM observability tool records usage
@@ -42,6 +44,8 @@ class SinkParams(BaseModel):
 
 
 class UnrecordedParams(SinkParams):
+    """The params of the usage-not-recorded check."""
+
     caller_depth: int = Field(default=2, ge=0, le=5)
     # model objects, built only to generate (unlike SDK clients, which also list models or moderate for free):
     # their constructors, and the packages whose clients are model objects
@@ -50,10 +54,13 @@ class UnrecordedParams(SinkParams):
 
 
 class DimensionParams(SinkParams):
+    """The params of the usage-without-user check."""
+
     user_pattern: str  # a regex over the record: who spent it
 
 
 def observed(index: ProjectIndex, rel: str, packages: set[str]) -> bool:
+    """Whether the package holding `rel` registers an LLM observability tool (Langfuse, Helicone...)."""
     if index.dependencies_of(rel) & packages:
         return True
     return index.package_of(rel) in index.packages_with("observability")
@@ -147,6 +154,7 @@ def _recorded(index: ProjectIndex, sinks: _Sinks, site: Fact, depth: int) -> boo
 
 
 def judge_unrecorded(ctx: Context, params: UnrecordedParams) -> Judgement:
+    """Paid LLM calls whose token usage reaches no sink (store, log, metric, span, tracing tool)."""
     index = ctx.index
     packages = set(params.observability_packages)
     sinks = _Sinks(params)
@@ -228,6 +236,7 @@ def _kept_with_user(index: ProjectIndex, sinks: _Sinks, user: re.Pattern[str], f
 
 
 def judge_dimensions(ctx: Context, params: DimensionParams) -> Judgement:
+    """Usage records that carry no user although the user is at hand where they are made."""
     index = ctx.index
     user = re.compile(params.user_pattern)
     packages = set(params.observability_packages)
