@@ -106,6 +106,10 @@ class Check(_Strict):
     languages: list[Language] = Field(min_length=1)
     scope: Scope
     keywords: list[str] = Field(min_length=1)
+    # More prefilter: each group must have one of its literals in the file too (keywords say what the rule
+    # is about; a group says what every match needs besides, e.g. an error handler for a retry). A file
+    # without them is never parsed for this check: cheap, and it keeps files deferrable.
+    requires: list[list[str]] = Field(default_factory=list)
     engine: Literal["ast-grep", "secrets", "project"] = "ast-grep"
     rule: dict[str, Any] | None = None
     # One ast-grep rule per language where the grammars differ ("javascript" also serves typescript and tsx).

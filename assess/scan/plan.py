@@ -45,6 +45,8 @@ class ScanPlan:
     defer: bool = False
     reach: frozenset[str] = frozenset()  # fact kinds the judges follow calls to
     deferrable: frozenset[str] = frozenset()  # fact kinds that matter only on a call chain to a reach fact
+    # per check id: literal groups a file must also hold, one literal of each (Check.requires)
+    requires: dict[str, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
     # the literals every match of each rule config needs (rulegate.py): derived at catalog load
     gate: RuleGate = field(default_factory=RuleGate, compare=False, metadata=DERIVED)
 
@@ -56,6 +58,7 @@ class ScanPlan:
         secrets: list[Check] = []
         key_routes: dict[str, Check] = {}
         project: list[Check] = []
+        requires: dict[str, tuple[frozenset[bytes], ...]] = {}
         for check in catalog.checks.values():
             if check.id not in wanted:
                 continue
@@ -68,12 +71,15 @@ class ScanPlan:
                 project.append(check)
                 continue
             keywords = tuple(k.encode() for k in check.keywords)
+            if check.requires:
+                requires[check.id] = tuple(frozenset(w.encode() for w in group) for group in check.requires)
             for lang in check.languages:
                 by_language.setdefault(lang, []).append((check, keywords))
         patterns = [p for c in catalog.checks.values() for p in c.patterns]
         gate = RuleGate(catalog.gate)
         fact_plan = plan_facts(catalog.facts, project)
         words = fact_plan.keywords()
+        words.update(w for groups in requires.values() for group in groups for w in group)
         for language, entries in by_language.items():
             for check, keywords in entries:
                 words.update(keywords)
@@ -94,6 +100,7 @@ class ScanPlan:
             defer,
             reach,
             deferrable,
+            requires,
             gate,
         )
 

@@ -262,6 +262,7 @@ def _structural_work(
         for check, keywords in plan.by_language.get(lang, ())
         if scope_applies(check.scope, role)
         and not words.isdisjoint(keywords)
+        and all(not words.isdisjoint(group) for group in plan.requires.get(check.id, ()))
         and not (in_tests and check.checklist in TEST_EXEMPT_ITEMS)
     ]
     anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
