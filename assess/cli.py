@@ -37,6 +37,7 @@ EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 VERIFY_PROVIDERS = {
     "openai": "OpenAI's organisation and project spend limits and alerts (OPENAI_ADMIN_KEY)",
     "aws": "AWS Budgets, Cost Anomaly Detection and Bedrock alarms (boto3's default credential chain)",
+    "anthropic": "Anthropic's workspaces, rate-limit overrides and cost report (ANTHROPIC_ADMIN_KEY)",
 }
 
 
@@ -101,7 +102,8 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--verify",
         metavar="PROVIDERS",
-        help="also read spend limits and alerts at these providers (openai,aws; credentials from the environment)",
+        help="also read spend limits and alerts at these providers (openai,aws,anthropic; credentials from the "
+        "environment)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
 

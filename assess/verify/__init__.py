@@ -18,9 +18,10 @@ from assess.models import Question, StoredAnswer, Verification
 PROVIDERS: dict[str, tuple[str, str]] = {
     "openai": ("OpenAI", "assess.verify.openai"),
     "aws": ("AWS", "assess.verify.aws"),
+    "anthropic": ("Anthropic", "assess.verify.anthropic"),
 }
 # labels of the providers the answer source allows that have no module yet (see issue 17)
-PLANNED = {"anthropic": "Anthropic", "gcp": "Google Cloud", "azure": "Azure"}
+PLANNED = {"gcp": "Google Cloud", "azure": "Azure"}
 LABELS: dict[str, str] = {**{name: label for name, (label, _) in PROVIDERS.items()}, **PLANNED}
 
 Note = Callable[[str], None]
@@ -94,6 +95,23 @@ def nearest_cap(usd: float, question: Question) -> str:
         return "not-sure"
     best = min(amounts, key=lambda a: max(a, usd) / min(a, usd))
     return str(int(best))
+
+
+SPIKE_FACTOR = 3.0  # the last 3 days' mean cost against the days before
+
+
+def cost_lines(daily_usd: list[float]) -> list[str]:
+    """Evidence from daily costs, oldest first: the total, and a spike when the last 3 days cost far more."""
+    lines = [f"costs: {money(round(sum(daily_usd), 2))} over the last {len(daily_usd)} day(s)"]
+    recent, before = daily_usd[-3:], daily_usd[:-3]
+    if len(before) >= 7 and recent:
+        usual, now = sum(before) / len(before), sum(recent) / len(recent)
+        if usual > 0 and now > SPIKE_FACTOR * usual:
+            lines.append(
+                f"cost spike: {money(round(now, 2))}/day over the last 3 days, {now / usual:.1f}x the "
+                f"{money(round(usual, 2))}/day before"
+            )
+    return lines
 
 
 def money(usd: float) -> str:

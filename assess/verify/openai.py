@@ -15,15 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from assess.models import Verification
-from assess.verify import money, now_iso
+from assess.verify import cost_lines, money, now_iso
 from assess.verify.http import ProviderError, get_json
 
 BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_ADMIN_KEY"
 BASE_URL_ENV = "OPENAI_ADMIN_BASE_URL"  # a proxy or a test server; the key goes wherever this points
 MAX_PROJECTS = 50  # read at most this many active projects' limits (each is three requests)
-COST_DAYS = 28  # costs read for the spike check: the last 3 days against the 25 before
-SPIKE_FACTOR = 3.0
+COST_DAYS = 28  # costs read for the spike check (assess.verify.cost_lines)
 
 
 def verify(note: Callable[[str], None], base_url: str | None = None) -> Verification:
@@ -159,16 +158,7 @@ def _read_costs(api: _Api, result: Verification) -> None:
         result.errors.append(f"OpenAI: costs not read: {_why(exc)}")
         return
     days.sort()
-    spent = sum(usd for _, usd in days)
-    result.evidence.append(f"costs: {money(round(spent, 2))} over the last {len(days)} day(s)")
-    recent, before = [usd for _, usd in days[-3:]], [usd for _, usd in days[:-3]]
-    if len(before) >= 7 and recent:
-        usual, now = sum(before) / len(before), sum(recent) / len(recent)
-        if usual > 0 and now > SPIKE_FACTOR * usual:
-            result.evidence.append(
-                f"cost spike: {money(round(now, 2))}/day over the last 3 days, {now / usual:.1f}x the "
-                f"{money(round(usual, 2))}/day before"
-            )
+    result.evidence.extend(cost_lines([usd for _, usd in days]))
 
 
 def _amount(row: dict[str, Any]) -> float:

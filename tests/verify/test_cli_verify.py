@@ -86,8 +86,11 @@ def test_a_missing_extra_is_one_line_and_the_scan_goes_on(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["verify", "."], "assess: nothing to verify: give --openai or --aws"),
-        (["scan", ".", "--verify", "openai,oracle"], "assess: --verify: unknown provider(s) oracle; use openai, aws"),
+        (["verify", "."], "assess: nothing to verify: give --openai or --aws or --anthropic"),
+        (
+            ["scan", ".", "--verify", "openai,oracle"],
+            "assess: --verify: unknown provider(s) oracle; use openai, aws, anthropic",
+        ),
     ],
 )
 def test_bad_provider_choices_are_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
