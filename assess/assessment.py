@@ -105,7 +105,7 @@ def combine_answers(
     """Effective answers of the questions that apply: evidence first (code, then the providers' settings read
     by `assess verify`); a person's contrary answer is kept and marked."""
     person = stored
-    stored = {**stored, **_verified(catalog, verifications, stored)}
+    stored = {**stored, **_verified(catalog, verifications, stored, providers)}
     results: list[AnswerResult] = []
     for state in question_flow(catalog, findings, stored, providers):
         value = state.effective
@@ -133,16 +133,23 @@ def combine_answers(
     return results
 
 
+def _billed(catalog: Catalog, name: str) -> bool:
+    provider = catalog.providers.get(name)
+    return provider is not None and provider.kind != "library"
+
+
 def _verified(
-    catalog: Catalog, verifications: Sequence[Verification], stored: dict[str, StoredAnswer]
+    catalog: Catalog, verifications: Sequence[Verification], stored: dict[str, StoredAnswer], providers: list[str]
 ) -> dict[str, StoredAnswer]:
     """The answers the providers' settings give, as stored answers with source `verified:<provider>`."""
     if not verifications:
         return {}
-    from assess.verify import merge_answers, raise_to_floors
+    from assess.verify import keep_proven, merge_answers, raise_to_floors, relevant, unverified
 
+    verifications = relevant(verifications, providers)
     read_at = {v.provider: v.read_at for v in verifications}
-    merged = merge_answers(verifications, catalog.questions)
+    gaps = unverified(providers, lambda name: _billed(catalog, name), verifications)
+    merged = keep_proven(merge_answers(verifications, catalog.questions), catalog.questions, stored, gaps)
     merged.update(raise_to_floors(verifications, catalog.questions, stored, merged))
     return {
         qid: StoredAnswer(value=value, source=f"verified:{provider}", answered_at=read_at[provider])  # type: ignore[arg-type]

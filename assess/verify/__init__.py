@@ -24,6 +24,15 @@ PROVIDERS: dict[str, tuple[str, str]] = {
 PLANNED = {"gcp": "Google Cloud", "azure": "Azure"}
 LABELS: dict[str, str] = {**{name: label for name, (label, _) in PROVIDERS.items()}, **PLANNED}
 
+# the provider names a scan reports (checks/_providers.yaml) -> the verification that reads their billing
+BILLED_BY = {
+    "OpenAI": "openai",
+    "Anthropic": "anthropic",
+    "AWS Bedrock": "aws",
+    "Google Gemini": "gcp",
+    "Azure OpenAI": "azure",
+}
+
 Note = Callable[[str], None]
 
 
@@ -171,3 +180,38 @@ def headline(v: Verification) -> str:
         what = f"not verified at {label}: {v.errors[0] if v.errors else 'nothing could be read'}"
     when = v.read_at.replace("T", " ").replace("+00:00", " UTC")
     return f"{what[0].upper()}{what[1:]} ({v.account or 'account not named'}, read {when})"
+
+
+def unverified(used: Iterable[str], paid: Callable[[str], bool], verifications: Iterable[Verification]) -> list[str]:
+    """The paid providers the project uses whose billing settings no verification read (`paid` tells a billed
+    API from a library such as LangChain)."""
+    read = {v.provider for v in verifications if v.answers}
+    return sorted(name for name in used if paid(name) and BILLED_BY.get(name) not in read)
+
+
+def keep_proven(
+    merged: dict[str, tuple[str, str]],
+    questions: dict[str, Question],
+    stored: dict[str, StoredAnswer],
+    gaps: list[str],
+) -> dict[str, tuple[str, str]]:
+    """With providers left unread (`gaps`), the questions ask about "every provider": a verified answer proves
+    a shortfall (it scores below the person's) but never that all is well, and caps do not add up."""
+    if not gaps:
+        return merged
+    kept: dict[str, tuple[str, str]] = {}
+    for qid, (value, provider) in merged.items():
+        question, given = questions.get(qid), stored.get(qid)
+        if question is None or not question.scored or given is None:
+            continue
+        if _score(question, value) < _score(question, given.value):
+            kept[qid] = (value, provider)
+    return kept
+
+
+def relevant(verifications: Iterable[Verification], used: Iterable[str]) -> list[Verification]:
+    """The verifications of providers the project uses (AWS settings say nothing about an OpenAI-only app); all
+    of them when the scan named no provider they read."""
+    wanted = {BILLED_BY[name] for name in used if name in BILLED_BY}
+    chosen = list(verifications)
+    return [v for v in chosen if v.provider in wanted] if wanted else chosen

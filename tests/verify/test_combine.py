@@ -109,3 +109,27 @@ def test_the_readme_policy_grants_every_action_the_aws_reads_name() -> None:
     named = set(re.findall(r'"((?:sts|budgets|ce|cloudwatch):[A-Za-z]+)"', (root / "assess/verify/aws.py").read_text()))
     assert named and named <= granted, sorted(named - granted)
     assert all(a.split(":")[1].startswith(("Get", "Describe", "View")) for a in granted), "read-only actions only"
+
+
+def _limit(catalog: Catalog, given: str, providers: list[str], *verified: Verification) -> tuple[str, str]:
+    stored = {"spend-limit": StoredAnswer(value=given)}
+    (answer,) = [a for a in combine_answers(catalog, stored, [], providers, verified) if a.question == "spend-limit"]
+    return answer.value, answer.source
+
+
+def test_an_unread_provider_keeps_a_good_verified_answer_from_counting(catalog: Catalog) -> None:
+    both = ["OpenAI", "Anthropic", "LangChain"]  # LangChain is a library: it bills nothing itself
+    # a hard limit at OpenAI says nothing of Anthropic: "every provider" is not proven
+    assert _limit(catalog, "alert-only", both, openai(**{"spend-limit": "hard-limit"})) == ("alert-only", "user")
+    # but no limit at OpenAI disproves "a hard limit at every provider"
+    assert _limit(catalog, "hard-limit", both, openai(**{"spend-limit": "none"})) == ("none", "verified:openai")
+    assert _limit(catalog, "alert-only", ["OpenAI", "LangChain"], openai(**{"spend-limit": "hard-limit"})) == (
+        "hard-limit",
+        "verified:openai",
+    )
+
+
+def test_settings_of_a_provider_the_project_does_not_use_are_left_out(catalog: Catalog) -> None:
+    aws = Verification(provider="aws", read_at=READ_AT, answers={"spend-limit": "none"})
+    verified = openai(**{"spend-limit": "hard-limit"})
+    assert _limit(catalog, "none", ["OpenAI"], verified, aws) == ("hard-limit", "verified:openai")
