@@ -38,6 +38,7 @@ VERIFY_PROVIDERS = {
     "openai": "OpenAI's organisation and project spend limits and alerts (OPENAI_ADMIN_KEY)",
     "aws": "AWS Budgets, Cost Anomaly Detection and Bedrock alarms (boto3's default credential chain)",
     "anthropic": "Anthropic's workspaces, rate-limit overrides and cost report (ANTHROPIC_ADMIN_KEY)",
+    "gcp": "Google Cloud billing budgets of the project (GOOGLE_CLOUD_PROJECT, Application Default Credentials)",
 }
 
 
@@ -102,7 +103,7 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--verify",
         metavar="PROVIDERS",
-        help="also read spend limits and alerts at these providers (openai,aws,anthropic; credentials from the "
+        help="also read spend limits and alerts at these providers (openai,aws,anthropic,gcp; credentials from the "
         "environment)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")

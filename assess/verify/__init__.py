@@ -19,9 +19,10 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     "openai": ("OpenAI", "assess.verify.openai"),
     "aws": ("AWS", "assess.verify.aws"),
     "anthropic": ("Anthropic", "assess.verify.anthropic"),
+    "gcp": ("Google Cloud", "assess.verify.gcp"),
 }
 # labels of the providers the answer source allows that have no module yet (see issue 17)
-PLANNED = {"gcp": "Google Cloud", "azure": "Azure"}
+PLANNED = {"azure": "Azure"}
 LABELS: dict[str, str] = {**{name: label for name, (label, _) in PROVIDERS.items()}, **PLANNED}
 
 # the provider names a scan reports (checks/_providers.yaml) -> the verification that reads their billing

@@ -77,7 +77,8 @@ def _http_error(exc: urllib.error.HTTPError) -> ProviderError:
 
 
 def _error_code(exc: urllib.error.HTTPError) -> str:
-    """The provider's machine-readable error code (`{"error": {"code"|"type": ...}}`), never its message."""
+    """The provider's machine-readable error code (`{"error": {"code"|"type"|"status": ...}}`), never its
+    message."""
     try:
         body = json.loads(exc.read().decode("utf-8", "replace") or "{}")
     except (ValueError, OSError):
@@ -85,5 +86,9 @@ def _error_code(exc: urllib.error.HTTPError) -> str:
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         return ""
-    code = error.get("code") or error.get("type") or ""
-    return code if isinstance(code, str) and code.replace("_", "").replace(".", "").isalnum() else ""
+    # OpenAI: code; Anthropic: type; Google: status (its code is the HTTP status again)
+    for field in ("code", "type", "status"):
+        code = error.get(field)
+        if isinstance(code, str) and code.replace("_", "").replace(".", "").isalnum():
+            return code
+    return ""

@@ -83,13 +83,16 @@ def test_a_missing_extra_is_one_line_and_the_scan_goes_on(
     assert answers["spend-limit"]["source"] == "user"  # nothing verified: the person's answer stands
 
 
+NAMES = list(cli.VERIFY_PROVIDERS)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["verify", "."], "assess: nothing to verify: give --openai or --aws or --anthropic"),
+        (["verify", "."], f"assess: nothing to verify: give {' or '.join(f'--{n}' for n in NAMES)}"),
         (
             ["scan", ".", "--verify", "openai,oracle"],
-            "assess: --verify: unknown provider(s) oracle; use openai, aws, anthropic",
+            f"assess: --verify: unknown provider(s) oracle; use {', '.join(NAMES)}",
         ),
     ],
 )

@@ -133,3 +133,10 @@ def test_settings_of_a_provider_the_project_does_not_use_are_left_out(catalog: C
     aws = Verification(provider="aws", read_at=READ_AT, answers={"spend-limit": "none"})
     verified = openai(**{"spend-limit": "hard-limit"})
     assert _limit(catalog, "none", ["OpenAI"], verified, aws) == ("hard-limit", "verified:openai")
+
+
+def test_every_provider_the_cli_offers_has_a_module() -> None:
+    from assess import cli
+    from assess.verify import PROVIDERS
+
+    assert list(cli.VERIFY_PROVIDERS) == list(PROVIDERS)
