@@ -39,6 +39,7 @@ VERIFY_PROVIDERS = {
     "aws": "AWS Budgets, Cost Anomaly Detection and Bedrock alarms (boto3's default credential chain)",
     "anthropic": "Anthropic's workspaces, rate-limit overrides and cost report (ANTHROPIC_ADMIN_KEY)",
     "gcp": "Google Cloud billing budgets of the project (GOOGLE_CLOUD_PROJECT, Application Default Credentials)",
+    "azure": "Azure Consumption budgets (AZURE_SUBSCRIPTION_ID, DefaultAzureCredential)",
 }
 
 
@@ -103,8 +104,8 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--verify",
         metavar="PROVIDERS",
-        help="also read spend limits and alerts at these providers (openai,aws,anthropic,gcp; credentials from the "
-        "environment)",
+        help="also read spend limits and alerts at these providers (openai,aws,anthropic,gcp,azure; credentials from "
+        "the environment)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
 

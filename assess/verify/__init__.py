@@ -20,10 +20,9 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     "aws": ("AWS", "assess.verify.aws"),
     "anthropic": ("Anthropic", "assess.verify.anthropic"),
     "gcp": ("Google Cloud", "assess.verify.gcp"),
+    "azure": ("Azure", "assess.verify.azure"),
 }
-# labels of the providers the answer source allows that have no module yet (see issue 17)
-PLANNED = {"azure": "Azure"}
-LABELS: dict[str, str] = {**{name: label for name, (label, _) in PROVIDERS.items()}, **PLANNED}
+LABELS: dict[str, str] = {name: label for name, (label, _) in PROVIDERS.items()}
 
 # the provider names a scan reports (checks/_providers.yaml) -> the verification that reads their billing
 BILLED_BY = {
