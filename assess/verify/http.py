@@ -18,6 +18,16 @@ RETRIES = 2  # at most: three attempts in all
 BACKOFF_S = 1.0  # doubled after each retry; tests set it to 0
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """urllib would resend the Authorization header to wherever a redirect points: a redirect is an error."""
+
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class ProviderError(Exception):
     """A read that failed: `refused` (401/403), `missing` (404) or `unavailable` (429, 5xx, network)."""
 
@@ -39,7 +49,7 @@ def get_json(
         if attempt:
             time.sleep(BACKOFF_S * 2 ** (attempt - 1))
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            with _OPENER.open(request, timeout=TIMEOUT_S) as response:
                 data = json.loads(response.read().decode("utf-8"))
                 if seen is not None:
                     seen.update({k.lower(): v for k, v in response.headers.items()})

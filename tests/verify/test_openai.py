@@ -161,3 +161,10 @@ def test_no_key_is_one_line_and_no_request(monkeypatch: pytest.MonkeyPatch, api:
     v = run()
     assert v.answers == {} and api.requests == []
     assert v.errors == ["OpenAI: OPENAI_ADMIN_KEY is not set (an Admin API key, read-only use): not verified"]
+
+
+def test_a_redirect_is_not_followed_with_the_key(api: FakeApi) -> None:
+    api.route(f"{ORG}/spend_limit", Reply(302, {}, headers={"Location": f"{api.url}/organization/elsewhere"}))
+    v = run()
+    assert v.answers == {} and "HTTP 302" in v.errors[0]
+    assert not api.hits(f"{ORG}/elsewhere") and len(api.requests) == 1
