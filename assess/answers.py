@@ -54,7 +54,11 @@ def load_answers(path: Path, catalog: Catalog) -> dict[str, StoredAnswer]:
                 path,
                 doc.line_of(("answers", qid, "value")),
             )
-    return dict(parsed.answers)
+    # a file cannot vouch for a provider's settings: only a run of `assess verify` makes an answer verified
+    return {
+        qid: a.model_copy(update={"source": "user"}) if a.source.startswith("verified:") else a
+        for qid, a in parsed.answers.items()
+    }
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from assess.models import (
     StoredAnswer,
     SuppressionNote,
     ToolInfo,
+    Verification,
 )
 from assess.questionnaire import question_flow
 from assess.scan.files.discover import Candidate, discover_files
@@ -95,9 +96,16 @@ def _finding(raw: RawFinding, severity: dict[str, str]) -> Finding:
 
 
 def combine_answers(
-    catalog: Catalog, stored: dict[str, StoredAnswer], findings: list[Finding], providers: list[str]
+    catalog: Catalog,
+    stored: dict[str, StoredAnswer],
+    findings: list[Finding],
+    providers: list[str],
+    verifications: Sequence[Verification] = (),
 ) -> list[AnswerResult]:
-    """Effective answers of the questions that apply: evidence first; a contrary answer is kept and marked."""
+    """Effective answers of the questions that apply: evidence first (code, then the providers' settings read
+    by `assess verify`); a person's contrary answer is kept and marked."""
+    person = stored
+    stored = {**stored, **_verified(catalog, verifications, stored, providers)}
     results: list[AnswerResult] = []
     for state in question_flow(catalog, findings, stored, providers):
         value = state.effective
@@ -105,6 +113,10 @@ def combine_answers(
             continue  # unanswered: the item stays unknown rather than scoring zero
         question, given = state.question, state.stored
         choice = question.choice(value)
+        contradicts, user_value = state.contradicts, given.value if state.contradicts and given else None
+        mine = person.get(question.id)
+        if given is not mine and state.detected is None and mine and mine.source == "user" and mine.value != value:
+            contradicts, user_value = True, mine.value  # the provider's settings say otherwise
         results.append(
             AnswerResult(
                 question=question.id,
@@ -114,11 +126,35 @@ def combine_answers(
                 prompt=question.prompt,
                 label=choice.label if choice else value,
                 answered_at=given.answered_at if given else None,
-                contradicts_evidence=state.contradicts,
-                user_value=given.value if state.contradicts and given else None,
+                contradicts_evidence=contradicts,
+                user_value=user_value,
             )
         )
     return results
+
+
+def _billed(catalog: Catalog, name: str) -> bool:
+    provider = catalog.providers.get(name)
+    return provider is not None and provider.kind != "library"
+
+
+def _verified(
+    catalog: Catalog, verifications: Sequence[Verification], stored: dict[str, StoredAnswer], providers: list[str]
+) -> dict[str, StoredAnswer]:
+    """The answers the providers' settings give, as stored answers with source `verified:<provider>`."""
+    if not verifications:
+        return {}
+    from assess.verify import keep_proven, merge_answers, raise_to_floors, relevant, unverified
+
+    verifications = relevant(verifications, providers)
+    read_at = {v.provider: v.read_at for v in verifications}
+    gaps = unverified(providers, lambda name: _billed(catalog, name), verifications)
+    merged = keep_proven(merge_answers(verifications, catalog.questions), catalog.questions, stored, gaps)
+    merged.update(raise_to_floors(verifications, catalog.questions, stored, merged))
+    return {
+        qid: StoredAnswer(value=value, source=f"verified:{provider}", answered_at=read_at[provider])  # type: ignore[arg-type]
+        for qid, (value, provider) in merged.items()
+    }
 
 
 def _checks_ran(catalog: Catalog, plan: ScanPlan, parsed_langs: set[str]) -> set[str]:
@@ -436,12 +472,13 @@ def build_result(
     stored: dict[str, StoredAnswer],
     baseline: Baseline | None = None,
     stale_answer_days: int = 180,
+    verifications: Sequence[Verification] = (),
 ) -> AssessmentResult:
-    """Combine the scan with the answers given so far and score it. Cheap: call it after every answer."""
+    """Combine the scan with the answers given so far (and the providers' settings read by `assess verify`)
+    and score it. Cheap: call it after every answer."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    answers = _mark_stale(
-        combine_answers(catalog, stored, snapshot.findings, snapshot.providers), stale_answer_days, now
-    )
+    combined = combine_answers(catalog, stored, snapshot.findings, snapshot.providers, verifications)
+    answers = _mark_stale(combined, stale_answer_days, now)
     findings, baseline_info = mark_new(snapshot.findings, baseline) if baseline else (snapshot.findings, None)
     failed = {e.checklist for e in snapshot.errors}
     scored = score_result(
@@ -477,6 +514,7 @@ def build_result(
         errors=snapshot.errors,
         suppressions=snapshot.suppression_notes,
         baseline=baseline_info,
+        verifications=list(verifications),
     )
     from assess.cost import estimate_exposure  # loads the price data only when a result is built
 
@@ -485,7 +523,11 @@ def build_result(
 
 
 def run_assessment(
-    root: Path, catalog: Catalog, options: ScanOptions | None = None, progress: Progress | None = None
+    root: Path,
+    catalog: Catalog,
+    options: ScanOptions | None = None,
+    progress: Progress | None = None,
+    verifications: Sequence[Verification] = (),
 ) -> AssessmentResult:
     """The whole non-interactive assessment: answers from the answers file, then scan, then score."""
     options = options or ScanOptions()
@@ -493,7 +535,7 @@ def run_assessment(
     stored = load_answers(answers_path, catalog)  # bad answers fail before the scan, not after it
     baseline = load_baseline(options.baseline_path) if options.baseline_path else None
     snapshot = scan_project(root, catalog, options, progress)
-    return build_result(snapshot, catalog, stored, baseline, options.stale_answer_days)
+    return build_result(snapshot, catalog, stored, baseline, options.stale_answer_days, verifications)
 
 
 def _rule_doc(catalog: Catalog, check_id: str) -> RuleDoc:

@@ -23,16 +23,24 @@ if TYPE_CHECKING:
     from assess.assessment import ScanOptions
     from assess.catalog import Catalog
     from assess.config import Settings
-    from assess.models import AssessmentResult, Finding
+    from assess.models import AssessmentResult, Finding, Verification
     from assess.report.html import ReportOptions
 
-COMMANDS = ("scan", "demo", "render", "checks", "explain")
+COMMANDS = ("scan", "demo", "render", "checks", "explain", "verify")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 # kept here, not imported from models, so `assess --help` does not load pydantic
 CHECKLIST_IDS = (
     "backend-proxy", "rate-limits", "billing-alerts", "usage-monitoring", "retry-logic", "key-hygiene", "efficiency",
 )  # fmt: skip
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# `assess verify --NAME`: kept here (not imported from assess.verify) so `assess --help` stays light
+VERIFY_PROVIDERS = {
+    "openai": "OpenAI's organisation and project spend limits and alerts (OPENAI_ADMIN_KEY)",
+    "aws": "AWS Budgets, Cost Anomaly Detection and Bedrock alarms (boto3's default credential chain)",
+    "anthropic": "Anthropic's workspaces, rate-limit overrides and cost report (ANTHROPIC_ADMIN_KEY)",
+    "gcp": "Google Cloud billing budgets of the project (GOOGLE_CLOUD_PROJECT, Application Default Credentials)",
+    "azure": "Azure Consumption budgets (AZURE_SUBSCRIPTION_ID, DefaultAzureCredential)",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,6 +101,12 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also search the git history for AI keys added in any commit, even if removed since",
     )
+    p.add_argument(
+        "--verify",
+        metavar="PROVIDERS",
+        help="also read spend limits and alerts at these providers (openai,aws,anthropic,gcp,azure; credentials from "
+        "the environment)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stdout")
 
 
@@ -119,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="re-render a saved result JSON")
     render.add_argument("result", help="a result JSON written by --json")
     _add_outputs(render, gates=False)
+
+    verify = sub.add_parser("verify", help="read spend limits and alerts at the providers (read-only, opt-in)")
+    verify.add_argument("path", nargs="?", default=".", help="project folder, for its answers file (default: .)")
+    verify.add_argument("--answers", metavar="FILE", help="answers file (default: PATH/.assess/answers.yaml)")
+    for name in VERIFY_PROVIDERS:
+        verify.add_argument(f"--{name}", action="store_true", help=f"read {VERIFY_PROVIDERS[name]}")
 
     sub.add_parser("checks", help="list the checks and questions in the catalog")
     explain = sub.add_parser("explain", help="one check's or question's full documentation")
@@ -284,7 +304,8 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
         raise InputError("path does not exist" if not root.exists() else "not a folder", root)
     settings = _settings(root, args)
     report = _report_options(args)  # a bad --history fails before the scan, not after it
-    result = run_assessment(root, _catalog(), _options(root, args, settings, display_root))
+    verifications = _verify(getattr(args, "verify", None))
+    result = run_assessment(root, _catalog(), _options(root, args, settings, display_root), None, verifications)
     outputs = settings.outputs.targets()
     write_outputs(result, outputs, report)
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -327,6 +348,34 @@ def cmd_render(args: argparse.Namespace) -> int:
         flags = [f"--{name}" for name in OUTPUTS]
         raise InputError(f"nothing to render: give {', '.join(flags[:-1])} or {flags[-1]}")
     write_outputs(result, outputs, _report_options(args))
+    return EXIT_OK
+
+
+def _verify(names: str | None, *, errors: bool = True) -> list[Verification]:
+    """The providers named by --verify read, progress and errors on stderr; none named, nothing read."""
+    if not names:
+        return []
+    from assess.verify import parse_names, run_verification
+
+    try:
+        chosen = parse_names(names)
+    except ValueError as exc:
+        raise InputError(f"--verify: {exc}") from None
+    return run_verification(chosen, _note, errors=errors)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from assess.answers import default_path, load_answers
+    from assess.verify import describe
+
+    chosen = [name for name in VERIFY_PROVIDERS if getattr(args, name)]
+    if not chosen:
+        raise InputError(f"nothing to verify: give {' or '.join(f'--{n}' for n in VERIFY_PROVIDERS)}")
+    catalog = _catalog()
+    root = Path(args.path)
+    stored = load_answers(Path(args.answers) if args.answers else default_path(root), catalog)
+    verifications = _verify(",".join(chosen), errors=False)  # stdout lists them
+    sys.stdout.write(describe(verifications, catalog.questions, stored))
     return EXIT_OK
 
 
@@ -385,6 +434,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         "render": cmd_render,
         "checks": cmd_checks,
         "explain": cmd_explain,
+        "verify": cmd_verify,
     }
     return handlers[args.command](args)
 

@@ -35,7 +35,11 @@ TEST_EXEMPT_ITEMS: frozenset[str] = frozenset({"rate-limits", "usage-monitoring"
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 Status = Literal["pass", "partial", "fail", "unknown", "not-applicable"]
-AnswerSource = Literal["user", "detected", "default"]
+AnswerSource = Literal[
+    "user", "detected", "default",
+    # read from the provider's own settings by `assess verify` (assess/verify/)
+    "verified:openai", "verified:anthropic", "verified:aws", "verified:gcp", "verified:azure",
+]  # fmt: skip
 # Where a check applies, by the role of a file: "client" is frontend or mobile (ships to a device),
 # "maybe-client" is every file not known to run only on a server.
 Scope = Literal["frontend", "backend", "mobile", "client", "maybe-client", "any"]
@@ -407,6 +411,21 @@ class Coverage(BaseModel):
     note: str = ""  # what the score rests on, in one sentence (or why there is none)
 
 
+class Verification(BaseModel):
+    """What one provider's own settings said, read with credentials the person gave (assess/verify/)."""
+
+    provider: str  # "openai", "aws", ...: the tail of the answer source `verified:<provider>`
+    account: str | None = None  # organisation, account or project id the settings were read from
+    read_at: str
+    answers: dict[str, str] = Field(default_factory=dict)  # question id -> choice value
+    # question id -> the least this provider proves (a provider-side limit is at least "per-app"): raises a
+    # lower answer, never lowers a higher one
+    floors: dict[str, str] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)  # what was read, one line each, never a credential
+    errors: list[str] = Field(default_factory=list)  # what could not be read: those answers stay unknown
+    summary: str = ""  # one line for page 1, e.g. "spend limit verified at OpenAI: $500/month"
+
+
 class AssessmentResult(BaseModel):
     schema_version: int = SCHEMA_VERSION
     tool: ToolInfo
@@ -427,3 +446,4 @@ class AssessmentResult(BaseModel):
     suppressions: list[SuppressionNote] = Field(default_factory=list)
     baseline: BaselineInfo | None = None
     exposure: Exposure | None = None
+    verifications: list[Verification] = Field(default_factory=list)  # providers read by --verify

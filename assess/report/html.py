@@ -28,6 +28,8 @@ from assess.grades import GRADE_FLOORS, GRADES, PARTIAL_AT, PASS_AT, SEVERITY_CA
 from assess.models import SEVERITY_ORDER, AnswerResult, AssessmentResult, ChecklistResult, Finding, RuleDoc
 from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
+from assess.verify import LABELS as VERIFY_LABELS
+from assess.verify import headline
 
 MARKS = {
     "pass": ("✓", "pass"),
@@ -36,7 +38,12 @@ MARKS = {
     "unknown": ("?", "unknown"),
     "not-applicable": ("–", "not applicable"),
 }
-SOURCES = {"user": "a person", "detected": "detected in code", "default": "default"}
+SOURCES = {
+    "user": "a person",
+    "detected": "detected in code",
+    "default": "default",
+    **{f"verified:{name}": f"verified at {label}" for name, label in VERIFY_LABELS.items()},
+}
 PAGE_SIZES = ("A4", "Letter")
 # the PDF's length: one compact block per checklist item (quick), or every finding with its code (full)
 PDF_DETAILS = ("quick", "full")
@@ -489,6 +496,7 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
         "colours": COLOURS,
         "svg_font": "Assess Sans, DejaVu Sans, Arial, sans-serif",
         "sources": SOURCES,
+        "verified": [headline(v) for v in result.verifications],
         "open_findings": open_findings,
         "critical": sum(1 for f in open_findings if f.severity == "critical"),
         "serious": most_serious(open_findings),

@@ -15,6 +15,7 @@ from assess.grades import band
 from assess.models import AssessmentResult, Exposure, ExposureScenario, Finding
 from assess.redact import redact_text
 from assess.report.html import MARKS, count, day, duration, money
+from assess.verify import headline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Inline Markdown needs only these escaped mid-line: with [ and ] escaped no link or image can form,
@@ -250,6 +251,7 @@ def render_markdown(result: AssessmentResult) -> str:
         "",
         f"Rests on: {text(result.coverage.note)}."
         + (f" Capped: {text(result.score_cap)}." if result.score_cap else ""),
+        *(f"\n{text(headline(v))}." for v in result.verifications),
         "",
     ]
     if result.exposure:

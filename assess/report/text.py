@@ -38,6 +38,10 @@ def render_summary(result: AssessmentResult) -> str:
         lines.append(f"  rests on: {safe(result.coverage.note)}")
     if result.score_cap:
         lines.append(f"  capped: {safe(result.score_cap)}")
+    if result.verifications:
+        from assess.verify import headline
+
+        lines.extend(f"  {safe(headline(v))}" for v in result.verifications)
     lines.append("")
     if result.exposure and result.exposure.scenarios:
         from assess.report.markdown import exposure_sentence

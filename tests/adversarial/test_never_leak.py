@@ -113,3 +113,67 @@ def test_no_output_carries_a_key(tmp_path: Path) -> None:
             assert key not in text, f"the full {kind} key leaked into {where}"
             leaked = [p for p in pieces if p in text]
             assert not leaked, f"part of the {kind} key leaked into {where}: {leaked[0][:4]}…"
+
+
+def test_no_output_carries_a_provider_admin_credential(tmp_path: Path) -> None:
+    """`--verify`: the OpenAI and Anthropic Admin keys and the AWS secret reach no output, stream, answers file
+    or cache, even when the provider echoes the key in an error (OpenAI's 401 message does)."""
+    from tests.verify import openai_shapes as shape
+    from tests.verify.server import Reply, fake_api
+
+    admin_key = "sk-admin-" + "Lk4v" * 12
+    aws_secret = "Qm9vdGhTZWNyZXQ" + "x7Rt" * 8
+    anthropic_key = "sk-ant-admin01-" + "Wp3e" * 14
+    root = tmp_path / "project"
+    (root / ".assess").mkdir(parents=True)
+    (root / "app.py").write_text(
+        'from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
+    )
+    (root / ".assess" / "answers.yaml").write_text("version: 1\nanswers:\n  spend-limit:\n    value: none\n")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    org = "/v1/organization"
+    with fake_api() as api:
+        api.route(f"{org}/spend_limit", Reply(body=shape.spend_limit(50_000), headers={"openai-organization": "org-x"}))
+        echo = shape.error("invalid_api_key", f"Incorrect API key provided: {admin_key}")
+        api.route(f"{org}/spend_alerts", Reply(401, echo))
+        api.route(f"{org}/costs", Reply(403, echo))
+        api.route(f"{org}s/me", Reply(body={"id": "org-uuid", "type": "organization", "name": "Acme"}))
+        api.route(f"{org}s/workspaces", Reply(401, shape.error("authentication_error", f"bad key {anthropic_key}")))
+        cmd = [sys.executable, "-m", "assess", "scan", str(root), "--verify", "openai,aws,anthropic"]
+        for name, suffix in (("json", "json"), ("markdown", "md"), ("html", "html"), ("sarif", "sarif")):
+            cmd += [f"--{name}", str(out / f"r.{suffix}")]
+        cmd += ["--pdf", str(out / "r.pdf")]
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "XDG_CACHE_HOME": str(cache),
+            "OPENAI_ADMIN_KEY": admin_key,
+            "OPENAI_ADMIN_BASE_URL": api.url,
+            "ANTHROPIC_ADMIN_KEY": anthropic_key,
+            "ANTHROPIC_ADMIN_BASE_URL": api.url,
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": aws_secret,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": api.url.removesuffix("/v1"),  # never the real AWS: the local server refuses
+            "AWS_MAX_ATTEMPTS": "1",
+            **({"PYTHONPATH": p} if (p := __import__("os").environ.get("PYTHONPATH")) else {}),
+        }
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "verify: OpenAI: spend alerts or projects not read: HTTP 401 (invalid_api_key)" in proc.stderr
+    texts = {"stdout": proc.stdout, "stderr": proc.stderr}
+    for folder in (out, cache, root):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                texts[str(path)] = path.read_bytes().decode("latin-1")
+                if path.suffix == ".pdf":
+                    first = PdfReader(path).pages[0].extract_text()
+                    texts[f"{path} (text)"] = first
+                    assert "Spend limit verified at OpenAI: $500/month" in " ".join(first.split())
+    assert "verify: Anthropic: workspaces not read: HTTP 401 (authentication_error)" in proc.stderr
+    for secret in (admin_key, aws_secret, anthropic_key):
+        for where, text in texts.items():
+            assert secret not in text, f"a credential leaked into {where}"
+            leaked = [p for p in _fragments(secret) if p in text]
+            assert not leaked, f"part of a credential leaked into {where}: {leaked[0][:4]}…"
