@@ -217,6 +217,7 @@ def _store(scope: str, catalog: Catalog) -> None:
         return
     try:
         write_bytes_atomic(_cache_path(), seal(key, scope, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)))
+        _cache_path().chmod(0o600)  # read back only when nobody else can write it (`_cached`)
     except Exception:  # a read-only home, a full disk: load it again next time
         return
 

@@ -96,18 +96,20 @@ def _line_of_key(text: str, key: str) -> int | None:
 
 def _project_path(root: Path, value: str, config: Path, text: str, key: str) -> str:
     """A path the project's config names, as an absolute path inside the project; InputError when it is
-    absolute, goes up with `..`, or leads out through a symlink. `key` is the dotted key, for the message."""
+    absolute, goes up with `..`, names a file in `.git`, or leads out through a symlink. `key` is the dotted
+    key, for the message."""
     path = Path(value)
     problem = None
-    if path.is_absolute() or path.drive:
+    if "\0" in value:
+        problem = "holds a NUL character"
+    elif path.is_absolute() or path.drive:
         problem = "is an absolute path"
     elif ".." in path.parts:
         problem = "goes up with '..'"
-    else:
-        base = os.path.realpath(root)
-        target = os.path.realpath(root / path)  # follows every symlink on the way, even a dangling last one
-        if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
-            problem = "leads out of the project through a symlink"
+    elif any(part.lower() == ".git" for part in path.parts):
+        problem = "names a file in .git"  # hooks and git's own config are the user's, not the project's
+    elif not _inside(root, root / path):
+        problem = "leads out of the project through a symlink"
     if problem is not None:
         raise InputError(
             f"{key} = {value!r} {problem}: the project's config may only name paths inside the project "
@@ -116,6 +118,32 @@ def _project_path(root: Path, value: str, config: Path, text: str, key: str) -> 
             _line_of_key(text, key.rsplit(".", 1)[-1]),
         )
     return str(Path(os.path.abspath(root)) / path)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path` stays in `root` once every symlink on the way (even a dangling last one) is followed."""
+    base = os.path.realpath(root)
+    target = os.path.realpath(path)
+    return target == base or target.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _check_defaults(root: Path, settings: Settings) -> None:
+    """The default answers and ignore files (PATH/.assess/...) are the project's: a committed `.assess` (or
+    file in it) that links out of the project would have assess read, and the TUI write, elsewhere."""
+    from assess.answers import default_path
+    from assess.assessment import IGNORE_FILE
+
+    defaults = [
+        path
+        for given, path in ((settings.answers, default_path(root)), (settings.ignore_file, root / IGNORE_FILE))
+        if given is None
+    ]
+    for path in defaults:
+        if not _inside(root, path):
+            raise InputError(
+                "leads out of the project through a symlink (give --answers or --ignore-file to use files elsewhere)",
+                path,
+            )
 
 
 def _confined(root: Path, file_values: dict[str, Any], config: Path, text: str, overridden: set[str]) -> dict[str, Any]:
@@ -235,6 +263,7 @@ def scan_options(root: Path, settings: Settings) -> ScanOptions:
     to one run (--files, --only, --baseline...) are added by the caller with `dataclasses.replace`."""
     from assess.assessment import ScanOptions
 
+    _check_defaults(root, settings)
     return ScanOptions(
         max_bytes=settings.max_file_size,
         include_vendored=settings.include_vendored,

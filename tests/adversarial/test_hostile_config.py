@@ -53,7 +53,7 @@ PATH_KEYS = [("outputs", "markdown"), ("outputs", "json"), ("", "answers"), ("",
 
 @pytest.mark.parametrize("style", ["pyproject", "assess-toml"])
 @pytest.mark.parametrize(("section", "key"), PATH_KEYS)
-@pytest.mark.parametrize("escape", ["absolute", "dotdot", "symlink-folder", "symlink-file"])
+@pytest.mark.parametrize("escape", ["absolute", "dotdot", "symlink-folder", "symlink-file", "git", "nul"])
 def test_a_project_config_path_out_of_the_project_is_refused(
     style: str, section: str, key: str, escape: str, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,9 +68,14 @@ def test_a_project_config_path_out_of_the_project_is_refused(
     elif escape == "symlink-folder":
         (project / "reports").symlink_to(victim)
         value = "reports/bashrc"
-    else:
+    elif escape == "symlink-file":
         (project / "report.md").symlink_to(bashrc)
         value = "report.md"
+    elif escape == "git":  # inside, yet the user's: hooks, git's own config
+        (project / ".git" / "hooks").mkdir(parents=True)
+        value = ".git/hooks/pre-commit"
+    else:
+        value = "report\0.md"
     config = _config(project, style, section, key, value)
     code, err = _run(["scan", str(project), "-q"], capsys)
     assert code == 2, err
@@ -80,6 +85,7 @@ def test_a_project_config_path_out_of_the_project_is_refused(
     assert dotted in lines[0] and "inside the project" in lines[0]
     assert bashrc.read_text() == (ANSWERS if key == "answers" else "# my shell startup\n")
     assert sorted(p.name for p in victim.iterdir()) == ["bashrc"]
+    assert not (project / ".git" / "hooks" / "pre-commit").exists()
 
 
 @pytest.mark.parametrize("style", ["pyproject", "assess-toml"])
@@ -136,4 +142,24 @@ def test_flags_are_the_users_own_and_go_anywhere(
     (tmp_path / "answers.yaml").write_text(ANSWERS)
     (project / "pyproject.toml").write_text('[tool.assess]\nanswers = "/nowhere/answers.yaml"\n')
     code, err = _run(["scan", str(project), "-q"], capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("link", [".assess", ".assess/answers.yaml", ".assess/ignore.yaml"])
+def test_a_committed_assess_folder_linking_out_is_refused(
+    link: str, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default answers and ignore files live in PATH/.assess: a link out of the project would have assess
+    read them (and the TUI write answers and reports) elsewhere."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine\n")
+    (project / link).parent.mkdir(parents=True, exist_ok=True)
+    (project / link).symlink_to(victim if link == ".assess" else victim / "keep.txt")
+    code, err = _run(["scan", str(project), "-q"], capsys)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "leads out of the project" in err
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+    flags = ["--answers", str(tmp_path / "a.yaml"), "--ignore-file", str(tmp_path / "i.yaml")]
+    code, err = _run(["scan", str(project), "-q", *flags], capsys)
     assert code == 0, err
