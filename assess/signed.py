@@ -23,6 +23,9 @@ from typing import BinaryIO
 
 MAGIC = b"assess-signed-2\n"  # 2: the signature comes last
 KEY_BYTES = 32
+# open for reading: never through a symlink at the last step, never blocking on a FIFO (POSIX; 0 elsewhere)
+NO_LINK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+READ_NO_LINK = os.O_RDONLY | NO_LINK | getattr(os, "O_NONBLOCK", 0)
 _DIGEST = hashlib.sha256().digest_size
 
 
@@ -39,14 +42,15 @@ def owned_file(fd: int, forbidden: int = 0o077) -> bool:
     """Whether an open file is a regular file of this user with none of the `forbidden` mode bits (by
     default: nobody else may read or write it)."""
     st = os.fstat(fd)
-    return stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & forbidden
+    uid = getattr(os, "getuid", None)  # no owners to compare on Windows
+    return stat.S_ISREG(st.st_mode) and (uid is None or st.st_uid == uid()) and not st.st_mode & forbidden
 
 
 def read_owned(path: Path, limit: int | None = None, forbidden: int = 0o077) -> bytes | None:
     """The bytes of `path` if it is a file of this user (`owned_file`), not reached through a symlink at its
     last step; None otherwise, and for every error. `limit`: read at most that many bytes."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, READ_NO_LINK)
     except OSError:
         return None
     try:

@@ -54,7 +54,7 @@ from assess.scan.matching.secrets import KeyScanner
 from assess.scan.plan import ScanPlan
 from assess.scan.project.project_checks import ProjectOutcome
 from assess.scan.speed import codec
-from assess.signed import SealedWriter, cache_enabled, machine_key
+from assess.signed import NO_LINK, READ_NO_LINK, SealedWriter, cache_enabled, machine_key
 from assess.signed import unseal as _unsealed
 
 # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file;
@@ -235,7 +235,7 @@ def _read(path: Path, key: bytes, scope: str) -> memoryview | None:
     """The signed payload of a cache file; None when missing, not a plain file (never through a link),
     damaged, or signed by anyone but this user on this machine."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, READ_NO_LINK)
     except OSError:
         return None
     try:
@@ -260,7 +260,7 @@ def _load(path: Path, key: bytes, scope: str) -> Any:
 
 def _ignore_file(directory: Path) -> None:
     """The cache folder's .gitignore, made once (never through a link: O_EXCL does not follow one)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_LINK
     try:
         fd = os.open(directory / ".gitignore", flags, 0o644)
     except FileExistsError:
