@@ -195,11 +195,13 @@ def _cache_path() -> Path:
 
 
 def _cached(scope: str) -> Catalog | None:
-    from assess.signed import machine_key, unseal
+    from assess.signed import machine_key, read_owned, unseal
 
     key = machine_key()
+    # only a file of this user that nobody else could have written, signed with a key nobody else can read
+    blob = read_owned(_cache_path(), forbidden=0o022) if key is not None else None
     try:
-        payload = unseal(_cache_path().read_bytes(), key, scope) if key is not None else None
+        payload = unseal(blob, key, scope) if key is not None and blob is not None else None
         catalog = pickle.loads(payload) if payload is not None else None
     except Exception:  # missing, damaged, from another version: load it again
         return None
@@ -215,6 +217,7 @@ def _store(scope: str, catalog: Catalog) -> None:
         return
     try:
         write_bytes_atomic(_cache_path(), seal(key, scope, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)))
+        _cache_path().chmod(0o600)  # read back only when nobody else can write it (`_cached`)
     except Exception:  # a read-only home, a full disk: load it again next time
         return
 

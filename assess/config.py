@@ -2,6 +2,11 @@
 
 Unknown keys are errors naming the key, the file and its line: a typo in a gate must not silently
 turn the gate off.
+
+The project's config is the scanned repository's, so it is not trusted: the paths it names (outputs,
+answers, ignore file) are relative to the project and stay inside it (no absolute path, no `..`, no symlink
+out); anything else is an error naming the file and the key. Flags and ASSESS_* are the user's own and may
+name any path.
 """
 
 from __future__ import annotations
@@ -89,6 +94,79 @@ def _line_of_key(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _project_path(root: Path, value: str, config: Path, text: str, key: str) -> str:
+    """A path the project's config names, as an absolute path inside the project; InputError when it is
+    absolute, goes up with `..`, names a file in `.git`, or leads out through a symlink. `key` is the dotted
+    key, for the message."""
+    path = Path(value)
+    problem = None
+    if "\0" in value:
+        problem = "holds a NUL character"
+    elif path.is_absolute() or path.drive:
+        problem = "is an absolute path"
+    elif ".." in path.parts:
+        problem = "goes up with '..'"
+    elif any(part.lower() == ".git" for part in path.parts):
+        problem = "names a file in .git"  # hooks and git's own config are the user's, not the project's
+    elif not _inside(root, root / path):
+        problem = "leads out of the project through a symlink"
+    if problem is not None:
+        raise InputError(
+            f"{key} = {value!r} {problem}: the project's config may only name paths inside the project "
+            "(give the path on the command line to write elsewhere)",
+            config,
+            _line_of_key(text, key.rsplit(".", 1)[-1]),
+        )
+    return str(Path(os.path.abspath(root)) / path)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path` stays in `root` once every symlink on the way (even a dangling last one) is followed."""
+    base = os.path.realpath(root)
+    target = os.path.realpath(path)
+    return target == base or target.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _check_defaults(root: Path, settings: Settings) -> None:
+    """The default answers and ignore files (PATH/.assess/...) are the project's: a committed `.assess` (or
+    file in it) that links out of the project would have assess read, and the TUI write, elsewhere."""
+    from assess.answers import default_path
+    from assess.assessment import IGNORE_FILE
+
+    defaults = [
+        path
+        for given, path in ((settings.answers, default_path(root)), (settings.ignore_file, root / IGNORE_FILE))
+        if given is None
+    ]
+    for path in defaults:
+        if not _inside(root, path):
+            raise InputError(
+                "leads out of the project through a symlink (give --answers or --ignore-file to use files elsewhere)",
+                path,
+            )
+
+
+def _confined(root: Path, file_values: dict[str, Any], config: Path, text: str, overridden: set[str]) -> dict[str, Any]:
+    """`file_values` with every path it names made absolute and checked to stay in the project
+    (`_project_path`), except those the user's flags or environment replace anyway (`overridden`: the
+    setting's name, or an output format's)."""
+    prefix = "tool.assess." if config.name == "pyproject.toml" else ""
+    values = dict(file_values)
+    for key in ("answers", "ignore_file"):
+        value = values.get(key)
+        if isinstance(value, str) and value and key not in overridden:
+            values[key] = _project_path(root, value, config, text, prefix + key)
+    outputs = values.get("outputs")
+    if isinstance(outputs, dict):
+        values["outputs"] = {
+            name: _project_path(root, value, config, text, f"{prefix}outputs.{name}")
+            if isinstance(value, str) and value not in ("", "-") and name not in overridden
+            else value
+            for name, value in outputs.items()
+        }
+    return values
+
+
 def _read_file_settings(root: Path) -> tuple[dict[str, Any], Path | None, str]:
     for name, section in ((CONFIG_FILE, None), ("pyproject.toml", "tool.assess")):
         path = root / name
@@ -147,7 +225,11 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
             where = ".".join(str(p) for p in err["loc"])
             message = f"unknown key '{where}'" if err["type"] == "extra_forbidden" else f"{where}: {err['msg']}"
             raise InputError(message, path, _line_of_key(text, key)) from None
-    merged: dict[str, Any] = {**file_values, **_env_settings(dict(os.environ if environ is None else environ))}
+    env = _env_settings(dict(os.environ if environ is None else environ))
+    if path is not None:
+        overridden = {key for key, value in cli.items() if value is not None} | set(env)
+        file_values = _confined(root, file_values, path, text, overridden)
+    merged: dict[str, Any] = {**file_values, **env}
     outputs = dict(merged.get("outputs", {}))
     for key, value in cli.items():
         if value is None:
@@ -168,8 +250,8 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
 
 
 def settings_path(root: Path, value: str | None) -> Path | None:
-    """A path from settings: as given when absolute or when it exists from here (a flag), else relative
-    to the project (its config file names paths inside it)."""
+    """A path from settings: as given when absolute (the project's config's paths are made absolute, inside
+    the project, by `load_settings`) or when it exists from here (a flag), else relative to the project."""
     if value is None:
         return None
     path = Path(value)
@@ -181,6 +263,7 @@ def scan_options(root: Path, settings: Settings) -> ScanOptions:
     to one run (--files, --only, --baseline...) are added by the caller with `dataclasses.replace`."""
     from assess.assessment import ScanOptions
 
+    _check_defaults(root, settings)
     return ScanOptions(
         max_bytes=settings.max_file_size,
         include_vendored=settings.include_vendored,

@@ -96,3 +96,17 @@ def test_the_cached_catalog_brings_the_rule_gate_formulas_of_its_own_rules(
     for config, formula in cached.gate:
         assert formula == rule_formula(config)
         assert gate.formula(config) == formula
+
+
+def test_a_cache_file_others_could_write_is_not_read(trees: tuple[Path, Path], loads: list[Path]) -> None:
+    """The catalog cache is pickled: it is read only while it is this user's file that nobody else can write,
+    and its key is this user's alone (assess/signed.py)."""
+    load_catalog(*trees)
+    stored = catalog_module._cache_path()
+    assert stored.stat().st_mode & 0o777 == 0o600
+    stored.chmod(0o666)
+    load_catalog(*trees)
+    assert len(loads) == 2, "a file others could have written is loaded again from YAML"
+    assert stored.stat().st_mode & 0o777 == 0o600, "and stored privately"
+    load_catalog(*trees)
+    assert len(loads) == 2

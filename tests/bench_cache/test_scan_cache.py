@@ -15,7 +15,7 @@ from assess.assessment import ScanOptions, ScanSnapshot, scan_project
 from assess.catalog import Catalog, load_catalog
 from assess.fakekeys import fake_key
 from assess.scan.project.project_checks import ProjectOutcome
-from assess.scan.speed import cache, parallel
+from assess.scan.speed import cache, codec, parallel
 from tests.conftest import REPO, copy_materialized
 
 DEMO = REPO / "assess" / "demo" / "project"
@@ -140,9 +140,10 @@ def test_a_hostile_cache_cannot_hide_findings(project: Path, catalog: Catalog, t
     scope = tree.read_bytes()[start : start + 64].decode()  # public: it hashes code, catalog and manifests
     key = cache.machine_key()
     assert key is not None
-    tree_key, output, judged = cache._load(tree, key, scope, {c.id: c for c in catalog.checks.values()})
+    tree_key, ids, output_row, _ = cache._load(tree, key, scope)
+    output = codec.output_from(output_row, catalog.checks)
     output.findings = []
-    record = cache._dumps((tree_key, output, (judged[0], ProjectOutcome())))
+    record = codec.dumps([tree_key, ids, codec.output_row(output), codec.outcome_row(ProjectOutcome())])
 
     tree.write_bytes(signed.seal(b"attacker-key-0123456789abcdef0123", scope, record))
     assert _picture(_scan(project, catalog)) == _picture(first)
@@ -161,8 +162,10 @@ def test_the_cache_never_holds_a_full_key(tmp_path: Path, catalog: Catalog) -> N
         "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
     )
     (root / "requirements.txt").write_text("openai\n")
+    (root / "api" / f"notes-{key}.py").write_text("x = 1\n")  # a key in a file name: files are named by a hash
     snapshot = _scan(root, catalog)
     assert any(f.check == "hardcoded-ai-key" for f in snapshot.findings)
+    assert (root / cache.CACHE_DIR / cache.STAT_FILE).exists() and (root / cache.CACHE_DIR / cache.CACHE_FILE).exists()
     stored = b"".join(p.read_bytes() for p in (root / cache.CACHE_DIR).iterdir())
     assert key.encode() not in stored
     assert key[8:40].encode() not in stored

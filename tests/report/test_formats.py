@@ -23,7 +23,7 @@ def test_a_format_is_a_flag_of_scan_and_render_and_a_setting(fmt: OutputFormat, 
     assert getattr(parser.parse_args(["scan", ".", f"--{name}", "a"]), name) == "a"
     assert getattr(parser.parse_args(["render", "r.json", f"--{name}", "b"]), name) == "b"
     (tmp_path / ".assess.toml").write_text(f'[outputs]\n{name} = "from-file"\n')
-    assert load_settings(tmp_path, {}).outputs.target(name) == "from-file"
+    assert load_settings(tmp_path, {}).outputs.target(name) == str(tmp_path / "from-file")  # the project's
     assert load_settings(tmp_path, {name: "from-flag"}).outputs.target(name) == "from-flag"
 
 

@@ -107,7 +107,7 @@ def test_project_config_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert app.session.answers_path == project / "ops" / "answers.yaml"
     assert app.options.exclude == ("legacy/**",)
     assert app.options.disabled == frozenset({"sdk-in-browser"})
-    assert app.reports.pdf == Path("out/assess.pdf")
+    assert app.reports.pdf == project / "out" / "assess.pdf"  # the config's paths are the project's
     assert app.reports.html == project / "ops" / "report.html"
     (project / ".assess.toml").write_text("fail_undr = 3\n")
     with pytest.raises(InputError, match="unknown key 'fail_undr'"):
@@ -125,8 +125,8 @@ def test_the_scan_line_names_the_second_round() -> None:
 def test_the_tui_and_the_cli_read_settings_into_the_same_options(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers_exists_here: bool
 ) -> None:
-    """One settings -> options function: relative paths resolve alike (as given when they exist from the
-    working folder, else inside the project)."""
+    """One settings -> options function: relative paths resolve alike. The project's config names paths
+    in the project, even when the working folder holds a file of that name."""
     from assess import cli
 
     for name in ("ANSWERS", "IGNORE_FILE", "EXCLUDE", "DISABLE", "MAX_FILE_SIZE"):
@@ -147,6 +147,5 @@ def test_the_tui_and_the_cli_read_settings_into_the_same_options(
     from_cli = cli._options(project, args, cli._settings(project, args), None)
     from_tui = build_app([str(project)]).options
     assert from_tui == from_cli
-    expected = Path("ops/answers.yaml") if answers_exists_here else project / "ops" / "answers.yaml"
-    assert from_cli.answers_path == expected
+    assert from_cli.answers_path == project / "ops" / "answers.yaml"
     assert from_cli.ignore_path == project / "ops" / "ignore.yaml"

@@ -9,14 +9,18 @@ An entry is one file's `ScanOutput` (findings, facts, suppressions, counts), val
   per-file checks read (frameworks, packages, front-end folders) and the size limit.
 A change to any of these empties the cache; a change to one file rescans that file only.
 
-Safety:
-- The file is authenticated with an HMAC whose key lives outside the project (~/.cache/assess/cache-key,
-  mode 0600). A cache file committed to the scanned repository, or copied from elsewhere, fails the check
-  and is ignored, so a hostile project cannot hide a finding from CI by shipping a doctored cache. Only
-  data this machine wrote is ever unpickled.
+Safety (the cache lives in the scanned project, so a hostile repository can ship one):
+- The files are JSON (codec.py), never pickles: whatever a cache file holds, reading it cannot run code.
+- Each file is signed with an HMAC whose key lives outside the project (assess/signed.py: the user's own
+  0600 file, replaced when it is not). A cache file committed to the scanned repository, or copied from
+  elsewhere, fails the check and is ignored, so a hostile project cannot hide a finding from CI by
+  shipping a doctored cache.
+- A `.assess` or `.assess/cache` that is a symlink (or not a folder), or a cache file that is not a plain
+  file, turns the cache off for the run: assess never reads or writes through a link the project made.
 - A file whose results hold text of a key shape the catalog knows (a key in a fact's snippet or a captured
-  value) is not cached: the cache never stores a full key. Findings already hold only redacted snippets
-  and a hash of the key.
+  value) is not cached, nor is a whole-tree record that does: the cache never stores a full key. Findings
+  already hold only redacted snippets and a hash of the key. Files are named in the cache by a hash of
+  their path, so a key in a file name is not stored either.
 - Every failure (corrupt file, wrong key, unreadable folder, disk full) means "no cache": never a failed scan.
 
 `ASSESS_NO_CACHE=1` turns the cache off. This module only stores and finds entries: when to look them up
@@ -25,15 +29,15 @@ and what to do with them is the pipeline's (scan/run.py).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
 import hashlib
-import io
 import json
 import os
-import pickle
 import re
+import stat
 import tempfile
 import time
 import zlib
@@ -48,10 +52,14 @@ from assess.scan.files.facts import ProjectFacts
 from assess.scan.matching.engine import ScanOutput
 from assess.scan.matching.secrets import KeyScanner
 from assess.scan.plan import ScanPlan
-from assess.signed import SealedWriter, cache_enabled, machine_key
+from assess.scan.project.project_checks import ProjectOutcome
+from assess.scan.speed import codec
+from assess.signed import NO_LINK, READ_NO_LINK, SealedWriter, cache_enabled, machine_key
 from assess.signed import unseal as _unsealed
 
-CACHE_FORMAT = 5  # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file
+# 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file;
+# 6: JSON, never pickles; files named by a hash of their path
+CACHE_FORMAT = 6
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome
@@ -179,8 +187,9 @@ def _shape(regex: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-def holds_secret(out: ScanOutput, keys: KeyScanner) -> bool:
-    """Whether any text in one file's results has the shape of a key the catalog knows (then it is not stored).
+def holds_secret(out: object, keys: KeyScanner) -> bool:
+    """Whether any text in one file's results (or any record) has the shape of a key the catalog knows (then
+    it is not stored).
 
     The same test as the key scan's first stages: the shapes' keywords on all the text at once, then the
     regex of each shape whose keyword occurs, on each string. Context filters are not applied, so a
@@ -194,58 +203,90 @@ def holds_secret(out: ScanOutput, keys: KeyScanner) -> bool:
     return any(_shape(p.regex).search(text) for p in shapes for text in texts)
 
 
-Entry = tuple[str, str, bool | None, bytes]  # content hash, kind, tracked, results pickled (by the worker)
+# content hash, kind, tracked, results as compressed JSON (made by the worker: `prepare_entry`)
+Entry = tuple[str, str, bool | None, bytes | memoryview]
+Judged = tuple[tuple[str, ...], ProjectOutcome]  # the project checks judged (ids), and what they found
+_LENGTH = 8  # bytes of the entries file's index length
 
 
-class _Pickler(pickle.Pickler):
-    """Checks are stored by id and restored as the catalog's own objects (smaller, and never stale)."""
-
-    def persistent_id(self, obj: Any) -> Any:
-        return ("check", obj.id) if isinstance(obj, Check) else None
+def _name(rel: str) -> str:
+    """How the cache names a file: a hash of its path (a key in a file name is not stored)."""
+    return hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes | memoryview, checks: dict[str, Check]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.checks = checks
+def safe_folder(directory: Path) -> bool:
+    """Whether `directory` (root/.assess/cache) can be used: each of its last two steps a real folder (or not
+    there yet), and each file assess keeps in it a plain file (or not there yet). A link is never followed."""
+    steps = [directory.parent, directory]
+    files = [directory / name for name in (".gitignore", CACHE_FILE, TREE_FILE, STAT_FILE)]
+    for path, want in [*((d, stat.S_ISDIR) for d in steps), *((f, stat.S_ISREG) for f in files)]:
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not want(mode):  # a symlink, even to a folder or a file, is neither
+            return False
+    return True
 
-    def persistent_load(self, pid: Any) -> Any:
-        kind, check_id = pid
-        if kind != "check" or check_id not in self.checks:
-            raise pickle.UnpicklingError(f"unknown check {check_id!r}")
-        return self.checks[check_id]
 
-
-def _dumps(obj: Any) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    return buffer.getvalue()
-
-
-def _load(path: Path, key: bytes, scope: str, checks: dict[str, Check]) -> Any:
+def _read(path: Path, key: bytes, scope: str) -> memoryview | None:
+    """The signed payload of a cache file; None when missing, not a plain file (never through a link),
+    damaged, or signed by anyone but this user on this machine."""
     try:
-        payload = _unsealed(path.read_bytes(), key, scope)
-        return None if payload is None else _Unpickler(payload, checks).load()
-    except Exception:  # damaged, truncated, from another version: no cache
+        fd = os.open(path, READ_NO_LINK)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return _unsealed(fh.read(), key, scope)
+    except OSError:
         return None
 
 
-def _write(directory: Path, name: str, key: bytes, scope: str, obj: Any) -> None:
-    """`obj` pickled and signed into directory/name, atomically, as it is pickled (never whole in memory)."""
+def _load(path: Path, key: bytes, scope: str) -> Any:
+    """The JSON value of a cache file (see `_read`); None for anything else."""
+    payload = _read(path, key, scope)
+    if payload is None:
+        return None
+    try:
+        return codec.loads(payload)
+    except ValueError:  # signed by this machine, yet not JSON (another version): no cache
+        return None
+
+
+def _ignore_file(directory: Path) -> None:
+    """The cache folder's .gitignore, made once (never through a link: O_EXCL does not follow one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_LINK
+    try:
+        fd = os.open(directory / ".gitignore", flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# written by assess: never commit the scan cache\n*\n")
+
+
+def _write(directory: Path, name: str, key: bytes, scope: str, chunks: Sequence[bytes | memoryview]) -> None:
+    """`chunks` signed into directory/name, atomically, piece by piece (never joined in memory)."""
+    if not safe_folder(directory):
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        ignore = directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# written by assess: never commit the scan cache\n*\n", encoding="utf-8")
+        _ignore_file(directory)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
                 writer = SealedWriter(fh, key, scope)
-                _Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+                for chunk in chunks:
+                    writer.write(chunk)
                 writer.close()
-            os.replace(tmp, directory / name)
+            os.replace(tmp, directory / name)  # replaces a name, never writes through a link
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
     except OSError:
         pass  # a read-only checkout or a full disk: the next run scans again
@@ -254,22 +295,29 @@ def _write(directory: Path, name: str, key: bytes, scope: str, obj: Any) -> None
 class ScanCache:
     """The entries of one project folder for one scope, loaded once and written once per scan."""
 
-    def __init__(self, directory: Path, scope: str, key: bytes, checks: dict[str, Check]) -> None:
+    def __init__(
+        self, directory: Path, scope: str, key: bytes, checks: dict[str, Check], keys: KeyScanner | None = None
+    ) -> None:
         self.directory = directory
         self.scope = scope
         self.key = key
         self.checks = checks
-        self.old: dict[str, Entry] = {}
+        self.keys = keys  # the key shapes a whole-tree record must not hold
+        self.old: dict[str, Entry] = {}  # by _name(rel)
         self.new: dict[str, Entry] = {}
         self.started_ns = time.time_ns()
-        self.hashes_old: dict[str, tuple[tuple[int, ...], str, int]] = {}  # rel -> (stat, hash, hashed at)
+        self.hashes_old: dict[str, tuple[tuple[int, ...], str, int]] = {}  # _name(rel) -> (stat, hash, hashed at)
         self.hashes_new: dict[str, tuple[tuple[int, ...], str, int]] = {}
 
     @classmethod
-    def open(cls, directory: Path, scope: str, checks: dict[str, Check]) -> ScanCache | None:
-        """The cache in `directory` for `scope`, or None when this machine has no usable key."""
+    def open(
+        cls, directory: Path, scope: str, checks: dict[str, Check], keys: KeyScanner | None = None
+    ) -> ScanCache | None:
+        """The cache in `directory` for `scope`, or None when it is unsafe or this machine has no usable key."""
+        if not codec.CODEC_COMPLETE or not safe_folder(directory):
+            return None
         key = machine_key()
-        return None if key is None else cls(directory, scope, key, checks)
+        return None if key is None else cls(directory, scope, key, checks, keys)
 
     def digest(self, cand: Candidate, max_bytes: int) -> str | None:
         """The content hash of a file; reused when its stat is unchanged and was already old when hashed.
@@ -282,73 +330,102 @@ class ScanCache:
         except OSError:
             return None
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        known = self.hashes_old.get(cand.rel)
+        name = _name(cand.rel)
+        known = self.hashes_old.get(name)
         if known is not None and known[0] == sig and st.st_ctime_ns < known[2] - RACY_NS:
-            self.hashes_new[cand.rel] = known
+            self.hashes_new[name] = known
             return known[1]
         digest = content_hash(cand, max_bytes)
         if digest is not None:
-            self.hashes_new[cand.rel] = (sig, digest, self.started_ns)
+            self.hashes_new[name] = (sig, digest, self.started_ns)
         return digest
 
     def load_hashes(self) -> None:
-        """Read the content hashes stored with the stat they were taken under."""
-        stored = _load(self.directory / STAT_FILE, self.key, self.scope, self.checks)
-        if isinstance(stored, dict):
-            self.hashes_old = stored
+        """STAT_FILE: {name: [size, mtime, ctime, inode, device, hash, hashed at]}."""
+        stored = _load(self.directory / STAT_FILE, self.key, self.scope)
+        if not isinstance(stored, dict):
+            return
+        try:
+            self.hashes_old = {name: (tuple(row[:5]), row[5], row[6]) for name, row in stored.items()}
+        except (TypeError, IndexError, KeyError):
+            self.hashes_old = {}
 
     def save_hashes(self, keep_unvisited: bool) -> None:
         """Write the hashes of this scan (and, for a partial scan, the earlier ones it did not visit)."""
         hashes = {**self.hashes_old, **self.hashes_new} if keep_unvisited else self.hashes_new
         if hashes != self.hashes_old:
-            _write(self.directory, STAT_FILE, self.key, self.scope, hashes)
+            rows = {name: [*sig, digest, at] for name, (sig, digest, at) in hashes.items()}
+            _write(self.directory, STAT_FILE, self.key, self.scope, [codec.dumps(rows)])
 
     def load_entries(self) -> None:
-        """Read every stored per-file entry of this scope."""
-        stored = _load(self.directory / CACHE_FILE, self.key, self.scope, self.checks)
-        if isinstance(stored, dict):
-            self.old = stored
+        """CACHE_FILE: the index's length (8 bytes), the index as JSON ([name, hash, kind, tracked, length]
+        per entry), then each entry's compressed JSON, in the index's order."""
+        payload = _read(self.directory / CACHE_FILE, self.key, self.scope)
+        if payload is None or len(payload) < _LENGTH:
+            return
+        try:
+            size = int.from_bytes(payload[:_LENGTH], "big")
+            index = codec.loads(payload[_LENGTH : _LENGTH + size])
+            entries: dict[str, Entry] = {}
+            at = _LENGTH + size
+            for name, digest, kind, tracked, length in index:
+                entries[name] = (digest, kind, tracked, payload[at : at + length])
+                at += length
+        except (ValueError, TypeError):
+            return
+        if at == len(payload):
+            self.old = entries
 
     def get(self, rel: str, digest: str, cand: Candidate) -> ScanOutput | None:
         """The stored output of `rel`, if it was stored for these very bytes, kind and tracked flag."""
-        entry = self.old.get(rel)
+        name = _name(rel)
+        entry = self.old.get(name)
         if entry is None or entry[0] != digest or entry[1] != cand.kind or entry[2] != cand.tracked:
             return None
         try:
-            out = _Unpickler(zlib.decompress(entry[3]), self.checks).load()
-        except Exception:  # signed by this machine, yet unreadable (another Python): scan the file
+            out = codec.output_from(codec.loads(zlib.decompress(entry[3])), self.checks)
+        except Exception:  # signed by this machine, yet unreadable (a check since removed...): scan the file
             return None
-        if not isinstance(out, ScanOutput):
-            return None
-        self.new[rel] = entry
+        self.new[name] = entry
         return out
 
     def put(self, rel: str, digest: str, cand: Candidate, prepared: Prepared | None) -> None:
         """Keep the entry the worker prepared (`prepare_entry`), if the file still hashes as it did before."""
         if prepared is not None and prepared[0] == digest and prepared[1] is not None:
-            self.new[rel] = (digest, cand.kind, cand.tracked, prepared[1])
+            self.new[_name(rel)] = (digest, cand.kind, cand.tracked, prepared[1])
 
     def save(self, keep_unvisited: bool) -> None:
         """Write the entries of this scan (and, for a partial scan, the earlier ones it did not visit)."""
         entries = {**self.old, **self.new} if keep_unvisited else self.new
         if entries.keys() == self.old.keys() and all(entries[k] is self.old[k] for k in entries):
             return
-        _write(self.directory, CACHE_FILE, self.key, self.scope, entries)
+        index = codec.dumps([[name, e[0], e[1], e[2], len(e[3])] for name, e in entries.items()])
+        head = len(index).to_bytes(_LENGTH, "big")
+        _write(self.directory, CACHE_FILE, self.key, self.scope, [head, index, *(e[3] for e in entries.values())])
 
     # --- the whole tree: a repeated run on an unchanged tree reads one small record -----------
 
-    def tree(self, tree_key: str) -> tuple[ScanOutput, Any] | None:
-        """The output and judged outcome stored for this very tree (`tree_key`), if any."""
-        stored = _load(self.directory / TREE_FILE, self.key, self.scope, self.checks)
-        if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != tree_key:
+    def tree(self, tree_key: str) -> tuple[ScanOutput, Judged] | None:
+        """The output and judged outcome stored for this very tree (`tree_key`), if any.
+        TREE_FILE: [tree key, judged check ids, output row, outcome row] (codec.py)."""
+        stored = _load(self.directory / TREE_FILE, self.key, self.scope)
+        if not isinstance(stored, list) or len(stored) != 4 or stored[0] != tree_key:
             return None
-        return stored[1], stored[2]
+        try:
+            ids = tuple(str(i) for i in stored[1])
+            return codec.output_from(stored[2], self.checks), (ids, codec.outcome_from(stored[3], self.checks))
+        except Exception:  # signed by this machine, yet unreadable: judge again
+            return None
 
-    def save_tree(self, tree_key: str, output: ScanOutput, judged: Any) -> None:
-        """Store a whole tree's output with its judged outcome (see `tree`)."""
+    def save_tree(self, tree_key: str, output: ScanOutput, judged: Judged) -> None:
+        """Store a whole tree's output with its judged outcome (see `tree`), unless it holds key-shaped text."""
         # what only the judging and the second round read is not kept: the judged outcome is
-        record = (tree_key, dataclasses.replace(output, facts={}, imports=[], targets=set(), deferred=[]), judged)
-        _write(self.directory, TREE_FILE, self.key, self.scope, record)
+        kept = dataclasses.replace(output, facts={}, imports=[], targets=set(), deferred=[])
+        ids, outcome = judged
+        if self.keys is not None and holds_secret((kept, outcome), self.keys):
+            return
+        record = [tree_key, list(ids), codec.output_row(kept), codec.outcome_row(outcome)]
+        _write(self.directory, TREE_FILE, self.key, self.scope, [codec.dumps(record)])
 
 
 def open_cache(root: Path | None, plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> ScanCache | None:
@@ -356,17 +433,17 @@ def open_cache(root: Path | None, plan: ScanPlan, facts: ProjectFacts, max_bytes
     if root is None or not cache_enabled():
         return None
     scope = scope_key(plan, facts, max_bytes)
-    return None if scope is None else ScanCache.open(root / CACHE_DIR, scope, plan.checks())
+    return None if scope is None else ScanCache.open(root / CACHE_DIR, scope, plan.checks(), plan.keys)
 
 
-Prepared = tuple[str | None, bytes | None]  # a file's content hash after its scan, its results pickled
+Prepared = tuple[str | None, bytes | None]  # a file's content hash after its scan, its results as compressed JSON
 
 
 def prepare_entry(keys: KeyScanner, max_bytes: int, cand: Candidate, out: ScanOutput) -> Prepared:
     """Run where the file was scanned: hash it again (a file that changed meanwhile is not cached under the
-    old hash), and pickle its results unless they hold text of a key shape (the cache never stores a key)."""
-    # compressed: the parent holds every entry until the cache is written (a quarter of the size)
-    blob = None if holds_secret(out, keys) else zlib.compress(_dumps(out), 1)
+    old hash), and encode its results unless they hold text of a key shape (the cache never stores a key)."""
+    # compressed: the parent holds every entry until the cache is written (a fraction of the size)
+    blob = None if holds_secret(out, keys) else zlib.compress(codec.dumps(codec.output_row(out)), 1)
     return content_hash(cand, max_bytes), blob
 
 
