@@ -12,6 +12,7 @@ whether or not a scan ran before it in this process.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -23,6 +24,23 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{24,}")
 _REDACTED = re.compile(r"^[A-Za-z0-9_\-]{0,12}…[0-9a-f]{8}$")
 _PATH_SPLIT = re.compile(r"[/.]")
 _PATH_PART_MAX = 20  # random keys run longer than this between separators; path segments do not
+_HEX = re.compile(r"[0-9a-fA-F]{32,}")
+# Well-known secret shapes of other products, hidden in every output whatever the catalog knows (a flagged
+# line's other secrets): AWS access key ids, GitHub, Slack and Stripe tokens.
+WELL_KNOWN = tuple(
+    re.compile(r)
+    for r in (
+        r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])",
+        r"(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
+        r"(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}",
+        r"(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}",
+    )
+)
+# A string literal (no escapes, one line) and what joins two into one value: `+`, PHP's `.`, Lua's `..`, or
+# nothing (Python and C join adjacent literals); pieces may sit on separate lines.
+_LITERAL = r"(?:\"[^\"\\\n]*\"|'[^'\\\n]*'|`[^`\\\n$]*`)"
+_LITERAL_RE = re.compile(_LITERAL)
+_CONCAT = re.compile(rf"{_LITERAL}(?:\s*(?:(?:\+|\.\.?)\s*)?{_LITERAL})+")
 
 
 def secret_hash(secret: str) -> str:
@@ -45,12 +63,32 @@ def shannon_entropy(text: str) -> float:
 
 def looks_random(token: str) -> bool:
     classes = sum((any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token)))
-    return classes >= 3 or (classes == 2 and any(c.isdigit() for c in token) and shannon_entropy(token) >= 3.8)
+    if classes >= 3 or (classes == 2 and any(c.isdigit() for c in token) and shannon_entropy(token) >= 3.8):
+        return True
+    # 32+ hex digits with letters and digits: an Azure key, a secret's digest; never a word
+    return _HEX.fullmatch(token) is not None and classes == 2
+
+
+def _scrambled(part: str) -> bool:
+    """A path segment that is a random string, not a word: mixed case and digits, switching between them
+    at almost every other character (`bPxRfiCYZq8Tw3Lm4A`), where camel case switches once a word."""
+    if len(part) < 10 or not looks_random(part):
+        return False
+    switches = sum(1 for a, b in itertools.pairwise(part) if _kind(a) != _kind(b))
+    return switches >= 0.4 * (len(part) - 1)
+
+
+def _kind(c: str) -> int:
+    return 0 if c.islower() else 1 if c.isupper() else 2 if c.isdigit() else 3
 
 
 def _path_like(token: str) -> bool:
-    """A URL path or dotted name ("//api.openai.com/v1/chat/completions"): short parts between / and ."""
-    return ("/" in token or "." in token) and all(len(part) <= _PATH_PART_MAX for part in _PATH_SPLIT.split(token))
+    """A URL path or dotted name ("//api.openai.com/v1/chat/completions"): short, word-like parts between
+    / and . (a base64 secret holding `/` has random parts)."""
+    if "/" not in token and "." not in token:
+        return False
+    parts = _PATH_SPLIT.split(token)
+    return all(len(part) <= _PATH_PART_MAX and not _scrambled(part) for part in parts)
 
 
 def _token(match: re.Match[str]) -> str:
@@ -70,9 +108,48 @@ def _redact_match(match: re.Match[str]) -> str:
     return whole[: start - base] + redact(match.group("key")) + whole[end - base :]
 
 
+def _secret_spans(text: str, shapes: Sequence[re.Pattern[str]]) -> list[tuple[int, int]]:
+    """Where `text` holds a secret: a known shape's key, or a random-looking long token."""
+    spans: list[tuple[int, int]] = []
+    for pattern in (*shapes, *WELL_KNOWN):
+        for match in pattern.finditer(text):
+            group = "key" if "key" in pattern.groupindex and match.group("key") is not None else 0
+            spans.append(match.span(group))
+    spans += [m.span() for m in _TOKEN.finditer(text) if _token(m) != m.group(0)]
+    return spans
+
+
+def split_pieces(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> list[tuple[int, int]]:
+    """(start, end) in `text` of string pieces that only together make a secret: `"sk-ant-api03-…" + "…"`,
+    adjacent literals, pieces on separate lines. Each piece alone is too short to look like a key."""
+    found: list[tuple[int, int]] = []
+    for concat in _CONCAT.finditer(text):
+        pieces = [(m.start() + 1, m.end() - 1) for m in _LITERAL_RE.finditer(text, concat.start(), concat.end())]
+        joined, bounds, at = [], [], 0
+        for start, end in pieces:
+            joined.append(text[start:end])
+            bounds.append((at, at + end - start))
+            at += end - start
+        for s_start, s_end in _secret_spans("".join(joined), shapes):
+            covered = [i for i, (b_start, b_end) in enumerate(bounds) if b_start < s_end and s_start < b_end]
+            if len(covered) >= 2:
+                found += [pieces[i] for i in covered if pieces[i][1] > pieces[i][0]]
+    return sorted(set(found))
+
+
+def redact_pieces(text: str, pieces: Iterable[tuple[int, int]]) -> str:
+    """`text` with each (start, end) piece replaced by its redacted form (from the end, so offsets hold)."""
+    for start, end in sorted(pieces, reverse=True):
+        text = text[:start] + redact(text[start:end]) + text[end:]
+    return text
+
+
 def redact_text(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> str:
-    """`text` with every match of `shapes` (known key shapes) and every random-looking long token redacted."""
-    for pattern in shapes:
+    """`text` with every match of `shapes` (known key shapes), of the well-known secret shapes, every piece
+    of a secret split into strings, and every random-looking long token redacted."""
+    if "'" in text or '"' in text or "`" in text:
+        text = redact_pieces(text, split_pieces(text, shapes))
+    for pattern in (*shapes, *WELL_KNOWN):
         text = pattern.sub(_redact_match, text)
     return _TOKEN.sub(_token, text)
 
@@ -90,3 +167,29 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         return redact_text(text, self.shapes)
+
+    def pieces(self, text: str) -> list[tuple[int, int]]:
+        """`split_pieces` with these shapes."""
+        return split_pieces(text, self.shapes)
+
+    def path(self, path: str) -> str:
+        """A path with each component that looks like a key redacted: the known shapes, and random tokens
+        that mix upper case, lower case and digits (content hashes in bundle names are left alone)."""
+        return "/".join(self._component(part) for part in path.split("/"))
+
+    def _component(self, part: str) -> str:
+        for pattern in (*self.shapes, *WELL_KNOWN):
+            part = pattern.sub(_redact_match, part)
+        return _TOKEN.sub(_mixed_token, part)
+
+
+def _mixed_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    for piece in re.split(r"[.]", token):
+        if (
+            len(piece) >= 24
+            and sum((any(c.islower() for c in piece), any(c.isupper() for c in piece), any(c.isdigit() for c in piece)))
+            == 3
+        ):
+            token = token.replace(piece, redact(piece))
+    return token
