@@ -27,6 +27,7 @@ from assess.report.text import render_summary
 from assess.scan.matching.engine import scan_text
 from assess.scan.plan import ScanPlan
 
+REPO = Path(__file__).resolve().parents[2]
 FRAGMENT = 16  # no run this long from a key's body may appear anywhere
 AWS_ID = "AKIAQ3EGUV5NXJ7WHK2P"  # the shape of an AWS access key id (no catalog check knows it)
 AWS_SECRET = "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"  # base64 with `/`: read as a path before
@@ -103,7 +104,7 @@ def test_no_carrier_takes_a_key_into_any_output(tmp_path: Path) -> None:
     for name, suffix in (("json", "json"), ("sarif", "sarif"), ("markdown", "md"), ("html", "html"), ("junit", "xml")):
         cmd += [f"--{name}", str(out / f"r.{suffix}")]
     cmd += ["--pdf", str(out / "r.pdf")]
-    env = {"GITHUB_ACTIONS": "true", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"GITHUB_ACTIONS": "true", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert proc.returncode in (0, 1), proc.stderr
 
@@ -248,3 +249,31 @@ def test_the_engine_boundary_redacts_every_carrier(tmp_path: Path, catalog: Cata
         + [snapshot.models, snapshot.display_root]
     )
     _assert_no_key({k: v for k, v in keys.items()}, {"the snapshot": dumped})
+
+
+def _assess(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # run from `cwd`, with this checkout's assess (not an installed one) first on the path
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "ASSESS_NO_TUI": "1", "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "assess", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
+
+
+def test_small_defects_say_what_is_wrong(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.js").write_text("new OpenAI({ dangerouslyAllowBrowser: true });\n")
+
+    usage = _assess("scan", "p", "--frobnicate", cwd=tmp_path)
+    assert usage.returncode == 2 and "(see 'assess scan --help')" in usage.stderr, usage.stderr
+
+    empty = _assess("scan", "p", "-q", "--json", "", cwd=tmp_path)
+    assert empty.returncode == 2 and "--json" in empty.stderr and "empty file name" in empty.stderr
+
+    (project / ".assess").mkdir()
+    (project / ".assess" / "answers.yaml").write_text(
+        'version: 1\nanswers:\n  spend-limit:\n    value: hard-limit\n    answered_at: "yesterday"\n'
+    )
+    stamp = _assess("scan", "p", "-q", cwd=tmp_path)
+    assert stamp.returncode == 2, stamp.stderr
+    assert "answers.yaml:5" in stamp.stderr and "yesterday" in stamp.stderr and len(stamp.stderr.splitlines()) == 1
