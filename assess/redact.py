@@ -11,6 +11,7 @@ whether or not a scan ran before it in this process.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import math
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 # long runs of key alphabet with letters and digits mixed, as keys are and identifiers are not
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{24,}")
 _REDACTED = re.compile(r"^[A-Za-z0-9_\-]{0,12}…[0-9a-f]{8}$")
-_PATH_SPLIT = re.compile(r"[/.]")
+_PATH_SPLIT = re.compile(r"[/.:_-]")
 _PATH_PART_MAX = 20  # random keys run longer than this between separators; path segments do not
 _HEX = re.compile(r"[0-9a-fA-F]{32,}")
 # Well-known secret shapes of other products, hidden in every output whatever the catalog knows (a flagged
@@ -83,11 +84,12 @@ def _kind(c: str) -> int:
 
 
 def _path_like(token: str) -> bool:
-    """A URL path or dotted name ("//api.openai.com/v1/chat/completions"): short, word-like parts between
-    / and . (a base64 secret holding `/` has random parts)."""
-    if "/" not in token and "." not in token:
-        return False
+    """A URL path, a dotted or dashed name ("//api.openai.com/v1/chat/completions",
+    "claude-3-5-sonnet-20241022", "meta-llama/Llama-3.3-70B-Instruct"): short, word-like parts between
+    separators. A key has a long random run somewhere (a base64 secret holding `/` has scrambled parts)."""
     parts = _PATH_SPLIT.split(token)
+    if len(parts) < 2:
+        return False
     return all(len(part) <= _PATH_PART_MAX and not _scrambled(part) for part in parts)
 
 
@@ -125,23 +127,31 @@ def split_pieces(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> list[tupl
     found: list[tuple[int, int]] = []
     for concat in _CONCAT.finditer(text):
         pieces = [(m.start() + 1, m.end() - 1) for m in _LITERAL_RE.finditer(text, concat.start(), concat.end())]
-        joined, bounds, at = [], [], 0
+        joined: list[str] = []
+        starts: list[int] = []  # where each piece starts in the joined text
+        at = 0
         for start, end in pieces:
             joined.append(text[start:end])
-            bounds.append((at, at + end - start))
+            starts.append(at)
             at += end - start
         for s_start, s_end in _secret_spans("".join(joined), shapes):
-            covered = [i for i, (b_start, b_end) in enumerate(bounds) if b_start < s_end and s_start < b_end]
-            if len(covered) >= 2:
-                found += [pieces[i] for i in covered if pieces[i][1] > pieces[i][0]]
+            first = bisect.bisect_right(starts, s_start) - 1
+            last = bisect.bisect_left(starts, s_end) - 1  # the last piece starting before the span ends
+            if last > first:
+                found += [pieces[i] for i in range(first, last + 1) if pieces[i][1] > pieces[i][0]]
     return sorted(set(found))
 
 
 def redact_pieces(text: str, pieces: Iterable[tuple[int, int]]) -> str:
-    """`text` with each (start, end) piece replaced by its redacted form (from the end, so offsets hold)."""
-    for start, end in sorted(pieces, reverse=True):
-        text = text[:start] + redact(text[start:end]) + text[end:]
-    return text
+    """`text` with each (start, end) piece replaced by its redacted form (non-overlapping, in one pass)."""
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(pieces):
+        if start < at:
+            continue
+        out += [text[at:start], redact(text[start:end])]
+        at = end
+    return "".join(out) + text[at:] if out else text
 
 
 def redact_text(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> str:

@@ -75,9 +75,9 @@ def carriers(root: Path) -> dict[str, str]:
         "web/aws.js": "new OpenAI({ dangerouslyAllowBrowser: true }); "
         f'const aws = {{ id: "{AWS_ID}", secret: "{AWS_SECRET}" }};\n',
         "web/split.js": f"new Anthropic({{ apiKey: {_split(keys['split'])}, dangerouslyAllowBrowser: true }});\n",
-        "web/lines.js": "new OpenAI({ dangerouslyAllowBrowser: true, apiKey:\n  "
-        + _split(keys["split lines"], joiner=" +\n  ")
-        + " });\n",
+        # a piece on a line of its own with a flagged call: only the lines joined show a key
+        "web/lines.js": f'const parts = ["{keys["split lines"][:20]}" +\n'
+        f'  "{keys["split lines"][20:40]}", new OpenAI({{ dangerouslyAllowBrowser: true }})];\n',
     }
     for rel, body in files.items():
         path = root / rel
@@ -118,6 +118,7 @@ def test_no_carrier_takes_a_key_into_any_output(tmp_path: Path) -> None:
     # the carriers were reached: each file is reported, the route and the model are named (redacted)
     paths = {f["path"] for f in result["findings"]}
     assert {"a.js", "web/az.js", "web/aws.js", "web/split.js", "web/lines.js"} <= paths
+    assert [f["line"] for f in result["findings"] if f["path"] == "web/lines.js"] == [2]
     assert any(p.startswith("web/sk-proj-") and p.endswith(".js") for p in paths)
     assert any((f.get("endpoint") or "").startswith("POST /hook/gsk_") for f in result["findings"])
     assert any((f.get("model") or "").startswith("xai-") for f in result["findings"])

@@ -142,9 +142,13 @@ class _FileMatcher:
         """Offsets in line `line` of string pieces that make a secret only when joined, across lines too."""
         if self._pieces is None:
             self._pieces = {}
-            for start, end in self.redactor.pieces(self.text):
-                at = self.text.count("\n", 0, start) + 1
-                line_start = self.text.rfind("\n", 0, start) + 1
+            at, line_start, counted = 1, 0, 0
+            for start, end in self.redactor.pieces(self.text):  # in order: the file is read once
+                breaks = self.text.count("\n", counted, start)
+                if breaks:
+                    at += breaks
+                    line_start = self.text.rfind("\n", counted, start) + 1
+                counted = start
                 self._pieces.setdefault(at, []).append((start - line_start, end - line_start))
         return self._pieces.get(line, [])
 
