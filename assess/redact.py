@@ -194,12 +194,14 @@ class Redactor:
 
 
 def _mixed_token(match: re.Match[str]) -> str:
+    """A random run in a file name (upper, lower and digits scrambled); names like `MyService2024Backend`
+    and content hashes in bundle names (`index-3f9a8b7c.js`) stay."""
     token = match.group(0)
-    for piece in re.split(r"[.]", token):
-        if (
-            len(piece) >= 24
-            and sum((any(c.islower() for c in piece), any(c.isupper() for c in piece), any(c.isdigit() for c in piece)))
-            == 3
-        ):
+    for piece in token.split("."):
+        if len(piece) >= 24 and _scrambled(piece) and sum(_kind(c) < 3 for c in piece) and _classes(piece) == 3:
             token = token.replace(piece, redact(piece))
     return token
+
+
+def _classes(text: str) -> int:
+    return sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))

@@ -19,6 +19,7 @@ from assess.demo import unpack_demo
 from assess.errors import InputError
 from assess.fakekeys import fake_key
 from assess.models import AssessmentResult, Finding, ProjectInfo, ToolInfo
+from assess.report.annotations import render_annotations
 from assess.report.html import render_html
 from assess.report.markdown import code, fenced, render_markdown
 from assess.report.markdown import text as md_text
@@ -202,6 +203,8 @@ def test_a_name_cannot_forge_a_workflow_command_or_reorder_a_line() -> None:
     summary = render_summary(_result(forged, "m"))
     assert not any(line.startswith("::") for line in summary.splitlines()), summary
     assert "x\\n::error file=README.md" in summary
+    annotations = render_annotations(_result(forged, "a message\n::warning::forged"))
+    assert [line[:8] for line in annotations.splitlines()] == ["::error "], annotations
 
     bidi = "invoice\u202efdp.js"
     result = _result(bidi, "reads \u202eelbissop\u2066 backwards")
