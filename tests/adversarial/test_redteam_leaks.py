@@ -25,7 +25,7 @@ from assess.report.markdown import code, fenced, render_markdown
 from assess.report.markdown import text as md_text
 from assess.report.sarif import render_sarif
 from assess.report.text import render_summary
-from assess.scan.matching.engine import scan_text
+from assess.scan.matching.engine import fingerprint, scan_text
 from assess.scan.plan import ScanPlan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,7 +120,10 @@ def test_no_carrier_takes_a_key_into_any_output(tmp_path: Path) -> None:
     paths = {f["path"] for f in result["findings"]}
     assert {"a.js", "web/az.js", "web/aws.js", "web/split.js", "web/lines.js"} <= paths
     assert [f["line"] for f in result["findings"] if f["path"] == "web/lines.js"] == [2]
-    assert any(p.startswith("web/sk-proj-") and p.endswith(".js") for p in paths)
+    named = [f for f in result["findings"] if f["path"].startswith("web/sk-proj-")]
+    assert named and named[0]["path"].endswith(".js")
+    # its fingerprint is computed on the redacted path: the key is in no form of the result
+    assert named[0]["id"] == fingerprint(named[0]["check"], named[0]["path"], named[0]["snippet"], 0)
     assert any((f.get("endpoint") or "").startswith("POST /hook/gsk_") for f in result["findings"])
     assert any((f.get("model") or "").startswith("xai-") for f in result["findings"])
     assert any(f.get("suppression_reason") for f in result["findings"])

@@ -179,7 +179,7 @@ class _FileMatcher:
                 column=column,
                 snippet=snippet,
                 message=message,
-                fingerprint=fingerprint(check.id, self.rel, snippet, ordinal),
+                fingerprint=fingerprint(check.id, self.redactor.path(self.rel), snippet, ordinal),
                 role=role or self.role,
                 provider=provider,
                 key_hash=secret_hash(secret) if secret else None,

@@ -53,7 +53,7 @@ def _finding(check: Check, verdict: Verdict, seen: Counter[tuple[str, str, str]]
         column=at.column,
         snippet=snippet,
         message=redactor(_format(check.message, verdict.values)),
-        fingerprint=fingerprint(check.id, at.rel, snippet, ordinal),
+        fingerprint=fingerprint(check.id, redactor.path(at.rel), snippet, ordinal),
         role=at.role,
         provider=verdict.provider,
         model=redactor(verdict.model) if verdict.model else verdict.model,
