@@ -32,6 +32,7 @@ from assess.models import (
     Verification,
 )
 from assess.questionnaire import question_flow
+from assess.redact import Redactor
 from assess.scan.files.discover import Candidate, discover_files
 from assess.scan.files.facts import gather_facts
 from assess.scan.files.gitsafe import head_commit
@@ -93,6 +94,38 @@ def _finding(raw: RawFinding, severity: dict[str, str]) -> Finding:
         framework=raw.framework,
         attempts=raw.attempts,
     )
+
+
+def _seal(finding: Finding, redactor: Redactor) -> Finding:
+    """The boundary every finding crosses on its way out of the engine: each string that came from the
+    project (path and the places of the same flaw, snippet, message, suppression reason, model, endpoint,
+    framework) with its keys redacted, whatever carried them there."""
+
+    def text(value: str | None) -> str | None:
+        return redactor(value) if value else value
+
+    return finding.model_copy(
+        update={
+            "path": redactor.path(finding.path) if finding.path else finding.path,
+            "message": redactor(finding.message),
+            "snippet": redactor(finding.snippet),
+            "suppression_reason": text(finding.suppression_reason),
+            "model": text(finding.model),
+            "endpoint": text(finding.endpoint),
+            "framework": text(finding.framework),
+            "also": [p.model_copy(update={"path": redactor.path(p.path)}) for p in finding.also],
+        }
+    )
+
+
+def _seal_note(note: SuppressionNote, redactor: Redactor) -> SuppressionNote:
+    path = redactor.path(note.path) if note.path else note.path
+    return note.model_copy(update={"path": path, "message": redactor(note.message)})
+
+
+def _seal_error(error: CheckError, redactor: Redactor) -> CheckError:
+    path = redactor.path(error.path) if error.path else error.path
+    return error.model_copy(update={"path": path, "message": redactor(error.message)})
 
 
 def combine_answers(
@@ -387,14 +420,16 @@ def scan_project(
     checked, notes = apply_suppressions(raw_findings, scanned.suppressions, ignore_entries, _rel(ignore_path, root))
     keys = {c.id for c in catalog.checks.values() if c.engine == "secrets"}  # one finding per key and place
     grouped = group_root_causes(checked, apart=keys)
-    findings = sorted(grouped, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
+    seal = plan.keys.redactor  # one boundary: every string the snapshot carries out is redacted here
+    sealed = [_seal(f, seal) for f in grouped]
+    findings = sorted(sealed, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.path or "", f.line or 0))
     parsed_langs = {parsed_language(c.rel) for c in to_check}
     skipped = discovery.skipped + scanned.skipped
     coverage = _coverage(scanned.languages, scanned.files_keys_only, project, changed, to_check)
     note("done", len(discovery.files), len(discovery.files))
     return ScanSnapshot(
         root=discovery.root,
-        display_root=options.display_root or str(discovery.root),
+        display_root=seal.path(options.display_root or str(discovery.root)),
         commit=head_commit(discovery.root) if discovery.in_git else None,
         findings=findings,
         files_scanned=scanned.files_scanned,
@@ -412,9 +447,9 @@ def scan_project(
         ),
         coverage=coverage,
         applied_items=tuple(sorted(project.applied_items)),
-        suppression_notes=notes,
-        errors=_check_errors(catalog, [*scanned.errors, *project.errors]),
-        models=project.models,
+        suppression_notes=[_seal_note(n, seal) for n in notes],
+        errors=[_seal_error(e, seal) for e in _check_errors(catalog, [*scanned.errors, *project.errors])],
+        models=list(dict.fromkeys(seal(m) for m in project.models)),
     )
 
 

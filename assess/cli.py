@@ -43,10 +43,24 @@ VERIFY_PROVIDERS = {
 }
 
 
+_COMMANDS: set[str] = set()  # the sub-commands, filled by build_parser
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # usage errors are bad input: one line, exit 2, as everywhere else
-        self.exit(EXIT_INPUT, f"assess: {message} (see 'assess {self.prog.split()[-1]} --help')\n")
+        command = self.prog.split()[-1]
+        if command == "assess":  # an unrecognised argument is reported here, after the command's parser ran
+            command = next((a for a in sys.argv[1:] if a in _COMMANDS), "")
+        see = f"assess {command} --help" if command else "assess --help"
+        self.exit(EXIT_INPUT, f"assess: {message} (see '{see}')\n")
+
+
+def _output_file(value: str) -> str:
+    """An output FILE: '-' or a name; an empty one is refused rather than taken for "not asked"."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty file name (give a file, or '-' for stdout)")
+    return value
 
 
 OUTPUTS = NAMES  # one per row of assess/formats.py
@@ -55,7 +69,7 @@ OUTPUTS = NAMES  # one per row of assess/formats.py
 def _add_outputs(p: argparse.ArgumentParser, *, gates: bool = True) -> None:
     out = p.add_argument_group("outputs (any combination; '-' writes to stdout)")
     for fmt in FORMATS:
-        out.add_argument(f"--{fmt.name}", metavar="FILE", help=fmt.help)
+        out.add_argument(f"--{fmt.name}", metavar="FILE", type=_output_file, help=fmt.help)
     for option in FORMAT_OPTIONS:
         out.add_argument(
             option.flag, dest=option.field, metavar=option.metavar, choices=option.choices or None, help=option.help
@@ -143,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("checks", help="list the checks and questions in the catalog")
     explain = sub.add_parser("explain", help="one check's or question's full documentation")
     explain.add_argument("id", help="a check id or a question id (see 'assess checks')")
+    _COMMANDS.update(sub.choices)
     return parser
 
 

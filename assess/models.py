@@ -5,6 +5,7 @@ The result fields and their meaning are fixed by DESIGN.md; add fields, never ch
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -212,6 +213,17 @@ class StoredAnswer(_Strict):
     value: str
     source: AnswerSource = "user"
     answered_at: str | None = None
+
+    @field_validator("answered_at")
+    @classmethod
+    def _iso_time(cls, value: str | None) -> str | None:
+        """A date or time in ISO 8601 (`2026-01-31`, `2026-01-31T09:00:00+00:00`): staleness is judged on it."""
+        if value is not None:
+            try:
+                dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not an ISO date or time (e.g. 2026-01-31)") from None
+        return value
 
 
 class AnswersFile(_Strict):

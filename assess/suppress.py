@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assess.errors import InputError
 from assess.models import Finding, SuppressionNote
+from assess.redact import redact_text
 from assess.yamlio import load_model, read_yaml
 
 SUPPRESSION_MARK = b"assess:"
@@ -37,7 +38,8 @@ def find_suppressions(rel: str, text: str) -> list[Suppression]:
     for match in _INLINE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         checks = tuple(c.strip() for c in match.group(1).split(",") if c.strip())
-        reason = _CLOSERS.sub("", match.group(2)).strip(" \t:-—")
+        # redacted before it is kept (the scan cache holds it): a key may sit on the rest of the line
+        reason = redact_text(_CLOSERS.sub("", match.group(2)).strip(" \t:-—"))
         found.append(Suppression(rel, line, checks, reason))
     return found
 

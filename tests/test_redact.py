@@ -42,3 +42,36 @@ def test_shape_free_redaction_does_not_depend_on_what_ran_before(catalog: Catalo
     plan = ScanPlan.build(catalog)
     assert plan.keys.redactor.shapes  # the engine's redactor holds the catalog's shapes
     assert redact_text(text) == before
+
+
+def test_secrets_no_shape_names_are_redacted_and_names_are_not() -> None:
+    aws_id, aws_secret, azure = (
+        "AKIAQ3EGUV5NXJ7WHK2P",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYZq8Tw3Lm4A",
+        "6e54aefcf00078cacc55e27c8d1367ca",
+    )
+    for secret in (aws_id, aws_secret, azure):
+        assert secret not in redact_text(f'x = "{secret}"'), secret
+    for name in (
+        "claude-3-5-sonnet-20241022",
+        "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "https://api.openai.com/v1/chat/completions",
+        "123e4567-e89b-12d3-a456-426614174000",
+    ):
+        assert redact_text(f'model: "{name}"') == f'model: "{name}"', name
+
+
+def test_a_secret_split_into_short_strings_is_redacted_piece_by_piece() -> None:
+    secret = "Zq8Wm2Lr5Tx9Kb4Nd7Hf3Jv6Pc1Ys0Ga"
+    for joined in (f'"{secret[:12]}" + "{secret[12:]}"', f"'{secret[:12]}' '{secret[12:]}'"):
+        out = redact_text(f"key = {joined};")
+        assert secret[:12] not in out and secret[12:] not in out, out
+    assert redact_text('"Bearer " + token') == '"Bearer " + token'
+    assert redact_text('"hello " + "world"') == '"hello " + "world"'
+
+
+def test_a_path_loses_only_the_component_that_is_a_key() -> None:
+    key = "Zq8Wm2Lr5Tx9Kb4Nd7Hf3Jv6Pc1Ys0Ga"
+    assert Redactor().path(f"web/{key}.js") == f"web/{redact(key)}.js"
+    for path in ("src/MyApplicationBackend2024Service/index.ts", "dist/assets/index-3f9a8b7c6d5e4f3a.js"):
+        assert Redactor().path(path) == path

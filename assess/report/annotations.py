@@ -11,6 +11,7 @@ from collections import Counter
 
 from assess.models import AssessmentResult, Finding
 from assess.redact import redact_text
+from assess.visible import visible
 
 COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
 ORDER = ("critical", "high", "medium", "low", "info")
@@ -34,7 +35,7 @@ def _annotation(finding: Finding) -> str:
         props.insert(1, f"line={finding.line}")
     if finding.column:
         props.insert(2, f"col={finding.column}")
-    message = redact_text(f"{finding.message} ({finding.severity})")
+    message = visible(redact_text(f"{finding.message} ({finding.severity})"))
     return f"::{COMMAND[finding.severity]} {','.join(props)}::{_data(message)}"
 
 

@@ -30,6 +30,7 @@ from assess.redact import redact_text
 from assess.report.history import HistoryPoint, history_points
 from assess.verify import LABELS as VERIFY_LABELS
 from assess.verify import headline
+from assess.visible import visible
 
 MARKS = {
     "pass": ("✓", "pass"),
@@ -440,6 +441,15 @@ def answers_by_item(answers: Sequence[AnswerResult]) -> dict[str | None, list[An
 # --- rendering ---------------------------------------------------------------------------------------
 
 
+def _shown(value: object) -> object:
+    """Every value a template prints: control and format characters (bidi overrides) shown as escapes."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value), keep="\n\r\t"))
+    if isinstance(value, str):
+        return visible(value, keep="\n\r\t")
+    return value
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -448,6 +458,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     # defence in depth: snippets are redacted at scan time, and again on the way out
     env.filters["redact"] = redact_text

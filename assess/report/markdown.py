@@ -18,6 +18,14 @@ from assess.report.html import MARKS, count, day, duration, money
 from assess.verify import headline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# format characters (bidi overrides and isolates, zero-width ones) are shown, not obeyed: `\u202e`
+_FORMAT = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _shown(value: str) -> str:
+    return _FORMAT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+
+
 # Inline Markdown needs only these escaped mid-line: with [ and ] escaped no link or image can form,
 # and with < & escaped as entities no HTML can. A line-start marker (# - + > 1.) is escaped separately.
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
@@ -33,7 +41,7 @@ MAX_FINDINGS = 50  # a PR comment has a size limit; the HTML report has them all
 
 def _flat(value: str) -> str:
     """Control characters and line breaks as single spaces: a value can never start a new block."""
-    return re.sub(r"\s+", " ", _CONTROL.sub(" ", value))
+    return re.sub(r"\s+", " ", _CONTROL.sub(" ", _shown(value)))
 
 
 def _one_line(value: str) -> str:
@@ -73,7 +81,7 @@ def fenced(body: str, path: str | None, indent: str = "") -> list[str]:
     fence = "`" * max(3, longest + 1)
     extension = (path or "").rsplit(".", 1)[-1].lower() if path and "." in path else ""
     language = _LANGUAGES.get(extension, "")
-    lines = [_CONTROL.sub(" ", line) for line in body.splitlines()] or [""]
+    lines = [_CONTROL.sub(" ", _shown(line)) for line in body.splitlines()] or [""]
     return [f"{indent}{fence}{language}", *(f"{indent}{line}" for line in lines), f"{indent}{fence}"]
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from assess.models import AssessmentResult, Finding, RuleDoc
 from assess.redact import redact_text
+from assess.visible import visible
 
 if TYPE_CHECKING:
     from assess.report.html import ReportOptions
@@ -66,7 +67,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         if finding.column:
             region["startColumn"] = finding.column
         if finding.snippet:
-            region["snippet"] = {"text": redact_text(finding.snippet)}
+            region["snippet"] = {"text": visible(redact_text(finding.snippet))}
     location: dict[str, Any] = {
         "physicalLocation": {"artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": "%SRCROOT%"}}
     }
@@ -75,7 +76,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
     out: dict[str, Any] = {
         "ruleId": finding.check,
         "level": LEVEL[finding.severity],
-        "message": {"text": redact_text(finding.message)},
+        "message": {"text": visible(redact_text(finding.message))},
         "locations": [location],
         "partialFingerprints": {"assessFingerprint/v1": finding.id},
         "properties": {"severity": finding.severity, "checklist": finding.checklist},
@@ -98,7 +99,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         kind = "inSource" if finding.suppressed_by == "inline" else "external"
         suppression: dict[str, Any] = {"kind": kind, "status": "accepted"}
         if finding.suppression_reason:
-            suppression["justification"] = finding.suppression_reason
+            suppression["justification"] = visible(redact_text(finding.suppression_reason))
         out["suppressions"] = [suppression]
     if baseline:
         out["baselineState"] = "new" if finding.new else "unchanged"

@@ -6,12 +6,12 @@ carrying terminal escape sequences cannot repaint or retitle the user's terminal
 
 from __future__ import annotations
 
-import re
 import textwrap
 from typing import TYPE_CHECKING
 
 from assess.grades import score_line
 from assess.models import AssessmentResult, Check, Question
+from assess.visible import visible
 
 if TYPE_CHECKING:
     from assess.catalog import Catalog  # the catalog is passed in: rendering it never loads it
@@ -23,12 +23,12 @@ MARKS = {
     "unknown": "? unknown",
     "not-applicable": "– n/a    ",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: str) -> str:
-    """Control characters (ESC, OSC, BEL, CR...) shown as visible escapes, never sent to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """Control and format characters (ESC, CR, newline, bidi overrides...) shown as visible escapes, never
+    sent to the terminal: a name cannot start a line of its own (a GitHub workflow command) or reorder one."""
+    return visible(text)
 
 
 def render_summary(result: AssessmentResult) -> str:
@@ -72,9 +72,10 @@ def render_summary(result: AssessmentResult) -> str:
         where = f"{note.path}:{note.line}" if note.line else (note.path or "")
         lines.append(f"  suppression {safe(where)}: {safe(note.message)}")
     for error in result.errors:
-        where = f" on {error.path}" if error.path else ""
-        lines.append(f"  check {error.check} failed to run{where} ({error.checklist} is unknown): {error.message}")
-        lines[-1] = safe(lines[-1])
+        where = f" on {safe(error.path)}" if error.path else ""
+        lines.append(
+            f"  check {error.check} failed to run{where} ({error.checklist} is unknown): {safe(error.message)}"
+        )
     if result.top_fixes:
         lines += ["", "Fix first:"]
         lines += [f"  {i}. {fix.title} (+{fix.gain} points)" for i, fix in enumerate(result.top_fixes, 1)]

@@ -12,7 +12,7 @@ from typing import cast
 from ast_grep_py import Config, SgNode, SgRoot
 
 from assess.models import TEST_EXEMPT_ITEMS, Check, OnceWithin
-from assess.redact import Redactor, redact, secret_hash
+from assess.redact import Redactor, redact, redact_pieces, secret_hash
 from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.files.facts import ProjectFacts
 from assess.scan.files.languages import (
@@ -127,14 +127,33 @@ class _FileMatcher:
         self.redactor = redactor
         self.errors: list[tuple[str, str | None, str]] = []
         self._lines: list[str] | None = None
+        self._pieces: dict[int, list[tuple[int, int]]] | None = None
         self._seen: Counter[tuple[str, str]] = Counter()
         self.findings: list[RawFinding] = []
 
     @property
     def lines(self) -> list[str]:
+        """The file's lines as ast-grep and the key scan number them: split on "\\n" only (str.splitlines
+        also splits on form feed, U+2028 and the like, and a snippet would come from another line)."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = self.text.split("\n")
+            if self._lines and not self._lines[-1]:
+                self._lines.pop()
         return self._lines
+
+    def split_pieces(self, line: int) -> list[tuple[int, int]]:
+        """Offsets in line `line` of string pieces that make a secret only when joined, across lines too."""
+        if self._pieces is None:
+            self._pieces = {}
+            at, line_start, counted = 1, 0, 0
+            for start, end in self.redactor.pieces(self.text):  # in order: the file is read once
+                breaks = self.text.count("\n", counted, start)
+                if breaks:
+                    at += breaks
+                    line_start = self.text.rfind("\n", counted, start) + 1
+                counted = start
+                self._pieces.setdefault(at, []).append((start - line_start, end - line_start))
+        return self._pieces.get(line, [])
 
     def add(
         self,
@@ -147,6 +166,8 @@ class _FileMatcher:
         role: str | None = None,
     ) -> None:
         source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        if "'" in self.text or '"' in self.text or "`" in self.text:
+            source = redact_pieces(source, self.split_pieces(line))
         if secret:
             source = source.replace(secret, redact(secret))
         snippet = self.redactor(source.strip())[:SNIPPET_MAX]
@@ -161,7 +182,7 @@ class _FileMatcher:
                 column=column,
                 snippet=snippet,
                 message=message,
-                fingerprint=fingerprint(check.id, self.rel, snippet, ordinal),
+                fingerprint=fingerprint(check.id, self.redactor.path(self.rel), snippet, ordinal),
                 role=role or self.role,
                 provider=provider,
                 key_hash=secret_hash(secret) if secret else None,

@@ -15,6 +15,7 @@ from typing import Any, cast
 from ast_grep_py import Config, SgNode
 
 from assess.models import Check
+from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
 from assess.scan.matching.regexstart import with_start
 from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
@@ -147,7 +148,8 @@ def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> F
 def _line_text(text: str, index: int) -> str:
     start = text.rfind("\n", 0, index) + 1
     end = text.find("\n", index)
-    return text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX]
+    # random-looking tokens redacted before the fact is kept (the scan cache holds facts); shapes come later
+    return redact_text(text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX])
 
 
 def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: str) -> Fact:

@@ -149,7 +149,7 @@ def _finding(check: Check, leak: _Leak, redactor: Redactor) -> RawFinding:
         column=leak.column,
         snippet=snippet,
         message=message,
-        fingerprint=fingerprint(check.id, leak.path, snippet, 0),
+        fingerprint=fingerprint(check.id, redactor.path(leak.path), snippet, 0),
         role="history",
         provider=leak.provider,
         key_hash=secret_hash(leak.secret),
