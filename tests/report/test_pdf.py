@@ -143,6 +143,7 @@ def test_hostile_snippet_is_inert_in_the_pdf(monkeypatch: pytest.MonkeyPatch) ->
         return real(url, root)
 
     monkeypatch.setattr(pdf_module, "allowed_file", spy)
+    pdf_module._print_styles.cache_clear()  # the fonts load once per process: make this render load them
     rendered = read_pdf(render_pdf(hostile_result(), ReportOptions(page_size="Letter", pdf_detail="full")))
     assert asked, "the bundled fonts go through the fetcher"
     assert all(url.startswith("file://") and "/templates/fonts/" in url for url in asked), asked
