@@ -221,8 +221,22 @@ class Scored:
     coverage: Coverage
 
 
+CALLS_ONLY = " (LLM calls and usage only)"  # how coverage lists a language read by text rules, not parsed
+# What code in those languages is judged on: a call's usage is read there; its retries, its endpoint, its
+# model and limits are not. Their other items are not scored from that silence.
+CALLS_ONLY_JUDGES = frozenset({"usage-monitoring"})
+
+
+def calls_only_languages(coverage: Coverage) -> list[str]:
+    """Languages analysed for LLM calls and usage only, when nothing else was analysed; else []."""
+    partly = [lang.removesuffix(CALLS_ONLY) for lang in coverage.languages_analysed if lang.endswith(CALLS_ONLY)]
+    return partly if len(partly) == len(coverage.languages_analysed) else []
+
+
 def _judged(judges: str, coverage: Coverage, applied: set[str], item: str) -> bool:
     """Whether an item's code checks had something to judge in this project."""
+    if judges != "files" and item not in CALLS_ONLY_JUDGES and calls_only_languages(coverage):
+        return False
     if judges == "files":
         return coverage.files_analysed + coverage.files_not_analysed > 0
     if judges == "llm-endpoints":
@@ -265,6 +279,8 @@ def score_result(
         if something:
             judged.append(item.id)
         idle = "" if something else NOTHING_TO_JUDGE[item.judges]
+        if not something and coverage.llm_call_sites and calls_only_languages(coverage):
+            ran = False  # the calls were found, their handling was not read: unknown, not "not applicable"
         scored = score_item(ItemInput(item.weight, scores, severities, ran, failed, idle))
         results.append(
             ChecklistResult(
@@ -288,7 +304,12 @@ def score_result(
         for r in ranked[:3]
     ]
     note, cap_note = _rests_on(coverage), ""
-    if coverage.partial or not coverage.llm_call_sites:
+    # code read for calls and usage only grades nothing by itself: the items it cannot judge need answers
+    unread = [r for r in results if r.score is None and r.weight > 0] if calls_only_languages(coverage) else []
+    if unread:
+        verb = "is" if len(unread) == 1 else "are"
+        note += f"; no overall score until {_count(len(unread), 'item')} the code cannot judge {verb} answered"
+    if coverage.partial or not coverage.llm_call_sites or unread:
         overall = None
     elif overall is not None:
         cap = overall_cap([f.severity for f in findings if not f.suppressed])
@@ -313,6 +334,12 @@ def _rests_on(coverage: Coverage) -> str:
     if coverage.endpoints is not None:
         parts.append(_count(coverage.endpoints, "endpoint") + " reaching them")
     parts.append(_count(coverage.files_analysed, "analysed file"))
+    partly = calls_only_languages(coverage)
+    if partly:
+        parts.append(
+            f"{' and '.join(partly)} analysed for LLM calls and usage only: "
+            "endpoints, rate limits, retries and efficiency are not judged from code"
+        )
     return ", ".join(parts)
 
 
@@ -469,12 +496,13 @@ def _coverage(
     partly = [lang for lang in languages if lang in CALLS_ONLY_LANGUAGES]
     files_analysed = sum(languages[lang] for lang in (*analysed, *partly))
     return Coverage(
-        languages_analysed=sorted(analysed) + sorted(f"{lang} (LLM calls and usage only)" for lang in partly),
+        languages_analysed=sorted(analysed) + sorted(lang + CALLS_ONLY for lang in partly),
         languages_not_analysed=sorted(lang for lang in languages if lang not in (*analysed, *partly)),
         files_analysed=files_analysed,
         files_not_analysed=sum(languages.values()) - files_analysed + keys_only,
         llm_call_sites=project.call_sites,
-        endpoints=project.endpoints,
+        # the endpoint judges read parsed code only: with nothing else analysed, "0 endpoints" would be silence
+        endpoints=project.endpoints if analysed or not partly else None,
         partial=changed is not None,
         partial_files=sum(1 for c in files if c.rel in changed) if changed is not None else 0,
     )

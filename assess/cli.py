@@ -167,46 +167,59 @@ def _stdout_used(outputs: dict[str, str | None]) -> bool:
 
 def write_outputs(
     result: AssessmentResult, outputs: dict[str, str | None], report: ReportOptions | None = None
-) -> None:
-    """Every requested output; each rendered fully, then written atomically. No Pango skips only the PDF."""
+) -> list[str]:
+    """Every requested output; each rendered fully, then written atomically.
+
+    One that cannot be made (no Pango for the PDF) or written (an unwritable path) does not stop the
+    others: its one-line reason is printed and returned, and the caller exits 2 once the rest is done.
+    """
     from assess.atomic import write_bytes_atomic, write_text_atomic
     from assess.errors import OutputUnavailable
     from assess.formats import appends, render
 
+    failed: list[str] = []
     for fmt in FORMATS:
         target = outputs.get(fmt.name)
         if not target:
             continue
         try:
             data = render(fmt, result, report)
-        except OutputUnavailable as exc:
-            _note(str(exc))
-            continue
-        if target == "-":
+            if target == "-":
+                if isinstance(data, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(data)
+                else:
+                    sys.stdout.write(data)
+                continue
+            if isinstance(data, str) and appends(fmt, target):
+                _append_text(Path(target), data)
+                _note(f"appended {fmt.label} to {target}")
+                continue
             if isinstance(data, bytes):
-                sys.stdout.flush()
-                sys.stdout.buffer.write(data)
+                write_bytes_atomic(Path(target), data)
             else:
-                sys.stdout.write(data)
-            continue
-        if isinstance(data, str) and appends(fmt, target):
-            _append_text(Path(target), data)
-            _note(f"appended {fmt.label} to {target}")
-            continue
-        if isinstance(data, bytes):
-            write_bytes_atomic(Path(target), data)
+                write_text_atomic(Path(target), data)
+        except OutputUnavailable as exc:
+            failed.append(" ".join(str(exc).split()))
+        except InputError as exc:
+            failed.append(f"{fmt.label} not written: {exc.one_line()}")
         else:
-            write_text_atomic(Path(target), data)
-        _note(f"wrote {fmt.label} {target}")
+            _note(f"wrote {fmt.label} {target}")
+    for reason in failed:
+        _note(f"assess: {reason}")
+    return failed
 
 
 def _append_text(path: Path, text: str) -> None:
     """After what is already there, a blank line between: GitHub's step summary collects every step's output."""
-    with path.open("a+", encoding="utf-8") as handle:
-        handle.seek(0, os.SEEK_END)
-        if handle.tell():
-            handle.write("\n")
-        handle.write(text)
+    try:
+        with path.open("a+", encoding="utf-8") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell():
+                handle.write("\n")
+            handle.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
@@ -322,7 +335,7 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
     verifications = _verify(getattr(args, "verify", None))
     result = run_assessment(root, _catalog(), _options(root, args, settings, display_root), None, verifications)
     outputs = settings.outputs.targets()
-    write_outputs(result, outputs, report)
+    failed = write_outputs(result, outputs, report)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from assess.report.annotations import render_annotations
 
@@ -330,7 +343,8 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
         stream.write(render_annotations(result))
     if not args.quiet and not _stdout_used(outputs):
         print_summary(result)
-    return check_gates(result, settings)
+    gates = check_gates(result, settings)
+    return EXIT_INPUT if failed else gates
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -362,8 +376,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not any(outputs.values()):
         flags = [f"--{name}" for name in OUTPUTS]
         raise InputError(f"nothing to render: give {', '.join(flags[:-1])} or {flags[-1]}")
-    write_outputs(result, outputs, _report_options(args))
-    return EXIT_OK
+    failed = write_outputs(result, outputs, _report_options(args))
+    return EXIT_INPUT if failed else EXIT_OK
 
 
 def _verify(names: str | None, *, errors: bool = True) -> list[Verification]:

@@ -223,7 +223,7 @@ def test_internal_error_is_exit_3_without_traceback(
     assert code == 3 and "internal error: RuntimeError: boom" in err and "Traceback" not in err
 
 
-def test_missing_pango_skips_only_the_pdf(
+def test_missing_pango_writes_the_rest_then_exits_2(
     demo_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assess.report import pdf
@@ -232,12 +232,42 @@ def test_missing_pango_skips_only_the_pdf(
         raise pdf.PdfUnavailable(pdf.PANGO_HINT)
 
     monkeypatch.setattr(pdf, "_load_weasyprint", no_pango)
-    args = ["scan", str(demo_root), "-q", "--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf")]
-    code, _, err = run(args, capsys)
-    assert code == 0
-    assert (tmp_path / "r.html").exists() and not (tmp_path / "r.pdf").exists()
+    # JUnit comes after the PDF in the formats' order: it must still be written
+    outputs = ["--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf"), "--junit", str(tmp_path / "r.xml")]
+    code, _, err = run(["scan", str(demo_root), "-q", *outputs], capsys)
+    assert code == 2, "a requested output that cannot be made is bad input, not a pass"
+    assert (tmp_path / "r.html").exists() and (tmp_path / "r.xml").exists() and not (tmp_path / "r.pdf").exists()
     hint = [line for line in err.splitlines() if "Pango" in line]
     assert len(hint) == 1 and "libpango" in hint[0]
+    assert err.strip().splitlines()[-1] == hint[0], "the reason is the last line, after the outputs written"
+
+
+def test_unwritable_output_writes_the_others_then_exits_2(
+    demo_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    bad = blocker / "r.json"  # the JSON is written first: the outputs after it must still be written
+    args = ["scan", str(demo_root), "-q", "--json", str(bad), "--html", str(tmp_path / "r.html")]
+    args += ["--markdown", str(tmp_path / "r.md")]
+    code, _, err = run(args, capsys)
+    assert code == 2
+    assert (tmp_path / "r.html").is_file() and (tmp_path / "r.md").is_file()
+    reasons = [line for line in err.splitlines() if str(bad) in line]
+    assert len(reasons) == 1 and reasons[0].startswith("assess: ") and "cannot write" in reasons[0]
+
+
+def test_render_with_an_unwritable_output_exits_2(
+    scanned: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(
+        ["render", str(scanned / "r.json"), "--markdown", str(blocker / "r.md"), "--html", str(tmp_path / "r.html")],
+        capsys,
+    )
+    assert code == 2 and (tmp_path / "r.html").is_file()
+    assert sum(1 for line in err.splitlines() if "cannot write" in line) == 1
 
 
 def test_checks_and_explain(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from pathlib import Path
+
 import pytest
 
-from assess.grades import grade_for
+from assess.assessment import ScanOptions, run_assessment, score_result
+from assess.catalog import Catalog
+from assess.grades import band, grade_for
+from assess.models import AnswerResult, AssessmentResult, Coverage, Finding, ProjectInfo, ToolInfo
 from assess.scoring import ItemInput, gains, overall_score, score_item
 
 CASES = [
@@ -75,3 +81,168 @@ def test_grade_of_nothing_is_not_a_letter() -> None:
 def test_gains_rank_what_buys_most() -> None:
     g = gains({"big": (20, 0), "small": (10, 0), "done": (20, 100), "unknown": (10, None)})
     assert g == {"big": 40, "small": 20, "done": 0}
+
+
+# --- the overall score: what it rests on and what caps it (issue 15, "never a false A") ----------------
+
+GO_SERVICE = {
+    "go.mod": "module example.com/notes\n\ngo 1.22\n\nrequire github.com/sashabaranov/go-openai v1.36.0\n",
+    "server.go": """package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+var llm = openai.NewClient(os.Getenv("OPENAI_API_KEY"))
+
+// an endpoint with no rate limit, calling the model inside a loop that never gives up
+func draft(w http.ResponseWriter, r *http.Request) {
+	for {
+		out, err := llm.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{
+			Model:    openai.GPT4o,
+			Messages: []openai.ChatCompletionMessage{{Role: "user", Content: r.FormValue("q")}},
+		})
+		if err != nil {
+			time.Sleep(time.Second)
+			continue
+		}
+		w.Write([]byte(out.Choices[0].Message.Content))
+		return
+	}
+}
+
+func main() {
+	http.HandleFunc("/draft", draft)
+	http.ListenAndServe(":8080", nil)
+}
+""",
+}
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _best_answers(catalog: Catalog, skip: Collection[str] = ()) -> list[AnswerResult]:
+    """Every scored question answered with its best choice, except those of the items in `skip`."""
+    answers = []
+    for question in catalog.questions.values():
+        if question.checklist in skip or not question.scored or question.when:
+            continue
+        best = max(question.choices, key=lambda c: c.score)
+        answers.append(
+            AnswerResult(question=question.id, value=best.value, source="user", checklist=question.checklist)
+        )
+    return answers
+
+
+def test_a_go_service_is_never_well_protected_from_silence(tmp_path: Path, catalog: Catalog) -> None:
+    """Go is read for LLM calls and usage only: its retries and endpoints are not judged, so not passed."""
+    result = run_assessment(_project(tmp_path, GO_SERVICE), catalog, ScanOptions())
+    assert result.coverage.llm_call_sites, "the Go call is found"
+    assert result.coverage.languages_analysed == ["Go (LLM calls and usage only)"]
+    assert result.score != 100 and band(result.grade)[0] != "Well protected"
+    assert result.score is None, "with the items the code cannot judge unanswered there is no grade"
+    assert "Go analysed for LLM calls and usage only" in result.coverage.note
+    assert "0 endpoints" not in result.coverage.note, "endpoints in Go were not looked for: not 'none found'"
+    items = {c.id: c for c in result.checklist}
+    for item in ("retry-logic", "rate-limits", "efficiency", "backend-proxy"):
+        assert items[item].status == "unknown" and items[item].score is None, item
+    assert result.coverage.items_judged and "retry-logic" not in result.coverage.items_judged
+
+
+def test_a_go_service_is_graded_once_its_items_are_answered(tmp_path: Path, catalog: Catalog) -> None:
+    root = _project(tmp_path, GO_SERVICE)
+    scanned = run_assessment(root, catalog, ScanOptions())
+    answered = score_result(
+        catalog,
+        scanned.findings,
+        _best_answers(catalog),
+        {c.id for c in scanned.checklist},
+        coverage=scanned.coverage,
+    )
+    assert answered.score is not None and answered.score < 100, "the usage finding still counts"
+
+
+def _key_findings(n: int, severity: str) -> list[Finding]:
+    return [
+        Finding(
+            id=f"k{i}",
+            check="hardcoded-ai-key",
+            checklist="key-hygiene",
+            severity=severity,  # type: ignore[arg-type]
+            path=f"src/config{i}.py",
+            line=3,
+            message="An AI provider key is written in the code.",
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("severity", "count", "cap", "grade"),
+    [
+        pytest.param("critical", 16, 39, "F", id="16 critical key findings: 39/F, not 60/C"),
+        pytest.param("critical", 1, 39, "F", id="one critical finding caps at 39"),
+        pytest.param("high", 1, 74, "C", id="one high finding caps at 74"),
+    ],
+)
+def test_an_open_serious_finding_caps_the_overall_score(
+    catalog: Catalog, severity: str, count: int, cap: int, grade: str
+) -> None:
+    coverage = Coverage(llm_call_sites={"OpenAI": 3}, endpoints=2, files_analysed=20, languages_analysed=["Python"])
+    scored = score_result(
+        catalog,
+        _key_findings(count, severity),
+        _best_answers(catalog, skip={"key-hygiene"}),
+        set(catalog.items),
+        coverage=coverage,
+    )
+    uncapped = overall_score({c.id: (c.weight, c.score) for c in scored.checklist})
+    assert uncapped is not None and uncapped > cap, "without the cap the other items would lift it higher"
+    assert (scored.score, scored.grade) == (cap, grade)
+    assert scored.cap == f"an open {severity} finding caps the score at {cap} ({grade})"
+
+
+def test_suppressed_findings_do_not_cap(catalog: Catalog) -> None:
+    coverage = Coverage(llm_call_sites={"OpenAI": 3}, endpoints=2, files_analysed=20, languages_analysed=["Python"])
+    findings = [f.model_copy(update={"suppressed": True}) for f in _key_findings(3, "critical")]
+    scored = score_result(catalog, findings, _best_answers(catalog), set(catalog.items), coverage=coverage)
+    assert scored.cap == "" and scored.score is not None and scored.score > 39
+
+
+def test_every_report_says_what_capped_the_score(catalog: Catalog) -> None:
+    from assess.report.html import render_html
+    from assess.report.markdown import render_markdown
+    from assess.report.text import render_summary
+
+    coverage = Coverage(llm_call_sites={"OpenAI": 3}, endpoints=2, files_analysed=20, languages_analysed=["Python"])
+    scored = score_result(
+        catalog,
+        _key_findings(16, "critical"),
+        _best_answers(catalog, skip={"key-hygiene"}),
+        set(catalog.items),
+        coverage=coverage,
+    )
+    result = AssessmentResult(
+        tool=ToolInfo(version="0"),
+        generated_at="2026-12-01T00:00:00+00:00",
+        project=ProjectInfo(root="capped"),
+        score=scored.score,
+        grade=scored.grade,
+        score_cap=scored.cap,
+        checklist=scored.checklist,
+        coverage=scored.coverage,
+        findings=_key_findings(16, "critical"),
+    )
+    sentence = "an open critical finding caps the score at 39 (F)"
+    assert sentence in render_summary(result)
+    assert sentence in render_markdown(result)
+    assert sentence in render_html(result)

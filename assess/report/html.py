@@ -484,6 +484,11 @@ def _script() -> str:
     return (paths.templates_dir() / "report.js").read_text(encoding="utf-8").strip()
 
 
+def inline_css(media: str) -> str:
+    """The CSS the page of this media carries in its <style> (the PDF renderer reuses it parsed)."""
+    return _css("report.css", "screen.css") if media == "screen" else _css("report.css", "pdf.css")
+
+
 def _sha256(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
@@ -501,7 +506,7 @@ def report_context(result: AssessmentResult, media: str, options: ReportOptions 
     return {
         "r": result,
         "media": media,
-        "css": _css("report.css", "screen.css") if media == "screen" else _css("report.css", "pdf.css"),
+        "css": inline_css(media),
         "page_size": options.page_size,
         "marks": MARKS,
         "colours": COLOURS,

@@ -23,7 +23,7 @@ from assess.report.pdf import (
     page_size_from_locale,
     render_pdf,
 )
-from tests.report.conftest import HOSTILE_PATH, RenderedPdf, hostile_result, read_pdf
+from tests.report.conftest import HOSTILE_PATH, RenderedPdf, fixed_result, hostile_result, read_pdf
 
 A4 = (595.3, 841.9)
 LETTER = (612.0, 792.0)
@@ -143,6 +143,7 @@ def test_hostile_snippet_is_inert_in_the_pdf(monkeypatch: pytest.MonkeyPatch) ->
         return real(url, root)
 
     monkeypatch.setattr(pdf_module, "allowed_file", spy)
+    pdf_module._print_styles.cache_clear()  # the fonts load once per process: make this render load them
     rendered = read_pdf(render_pdf(hostile_result(), ReportOptions(page_size="Letter", pdf_detail="full")))
     assert asked, "the bundled fonts go through the fetcher"
     assert all(url.startswith("file://") and "/templates/fonts/" in url for url in asked), asked
@@ -225,3 +226,25 @@ def test_weasyprint_import_falls_back_to_the_library_search() -> None:
         "print(pdf._load_weasyprint().__name__)\n"
     )
     assert out == "weasyprint\n"
+
+
+def test_the_print_stylesheet_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing the CSS and loading the fonts was a tenth of every PDF; a second PDF reuses them."""
+    weasyprint = pdf_module._load_weasyprint()
+    parsed: list[object] = []
+    real = weasyprint.CSS
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append(kwargs.get("string"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "CSS", counting)
+    pdf_module._print_styles.cache_clear()
+    first = read_pdf(render_pdf(fixed_result(), ReportOptions(page_size="A4")))
+    second = read_pdf(render_pdf(fixed_result(), ReportOptions(page_size="A4")))
+    assert len(parsed) == 1, "the stylesheet is parsed for the first PDF only"
+    assert first.text == second.text
+    for pdf in (first, second):  # the bundled fonts still reach the second PDF through the kept stylesheet
+        fonts = pdf.reader.pages[0]["/Resources"]["/Font"]
+        names = {str(fonts[name].get_object()["/BaseFont"]) for name in fonts}
+        assert any("Assess-Sans" in name for name in names), names
