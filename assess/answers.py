@@ -32,7 +32,7 @@ def default_path(project_root: Path) -> Path:
 
 def load_answers(path: Path, catalog: Catalog) -> dict[str, StoredAnswer]:
     """Validated answers by question id; a missing file means no answers yet."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling or looping link is read, and refused
         return {}
     doc = read_yaml(path)
     if doc.data is None:

@@ -307,6 +307,7 @@ class ScanSnapshot:
     models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
     files_keys_only: int = 0  # of files_scanned: bundles and minified files, read for AI keys only
     errors: list[CheckError] = field(default_factory=list)  # checks that raised: their items are unknown
+    cut_short: list[str] = field(default_factory=list)  # files nested too deeply to match: keys only
     coverage: Coverage = field(default_factory=Coverage)
     applied_items: tuple[str, ...] = ()  # items a project check had something to judge, sorted
 
@@ -415,6 +416,7 @@ def scan_project(
         suppression_notes=notes,
         errors=_check_errors(catalog, [*scanned.errors, *project.errors]),
         models=project.models,
+        cut_short=sorted(scanned.cut_short),
     )
 
 
@@ -448,7 +450,7 @@ def _coverage(
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return str(path)
 
 
@@ -500,6 +502,7 @@ def build_result(
             frameworks=snapshot.frameworks,
             providers=snapshot.providers,
             models=snapshot.models,
+            files_cut_short=snapshot.cut_short,
         ),
         score=scored.score,
         grade=scored.grade,
