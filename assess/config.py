@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from assess.errors import InputError
-from assess.safe_read import read_text_capped
-from assess.suppress import GitignoreGlob
 from assess.formats import NAMES as OUTPUT_NAMES
 from assess.models import Severity
+from assess.safe_read import read_text_capped
+from assess.suppress import GitignoreGlob
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions

@@ -19,7 +19,6 @@ from assess.scan.files.discover import Candidate, Discovery
 from assess.scan.files.facts import MANIFEST_NAMES
 from assess.scan.files.gitsafe import run_git
 
-
 MAX_HASHED_BYTES = 64 * 1024 * 1024  # larger files count as changed: the scan skips them as too large
 
 
