@@ -190,11 +190,12 @@ def _read_file_settings(root: Path) -> tuple[dict[str, Any], Path | None, str]:
             tool = data.get("tool", {})
             if not isinstance(tool, dict):
                 raise InputError("'tool' must be a table", path, _line_of_key(text, "tool"))
-            data = tool.get("assess")
-            if data is None:
+            section_data = tool.get("assess")
+            if section_data is None:
                 continue
-        if not isinstance(data, dict):
-            raise InputError("[tool.assess] must be a table", path)
+            if not isinstance(section_data, dict):
+                raise InputError("[tool.assess] must be a table", path)
+            return section_data, path, text
         return data, path, text
     return {}, None, ""
 
