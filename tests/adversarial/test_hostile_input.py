@@ -143,6 +143,12 @@ def test_answers_or_ignore_file_as_dev_zero_or_fifo_is_refused(tmp_path: Path, n
     _one_line_exit_2(_assess("scan", str(fifo), "-q", timeout=60), name)
 
 
+def test_render_or_baseline_from_dev_zero_is_refused(tmp_path: Path) -> None:
+    _one_line_exit_2(_assess("render", "/dev/zero", "--json", str(tmp_path / "r.json"), timeout=60), "/dev/zero")
+    (tmp_path / "a.js").write_text("x\n")
+    _one_line_exit_2(_assess("scan", str(tmp_path), "-q", "--baseline", "/dev/zero", timeout=60), "/dev/zero")
+
+
 def test_a_gitignore_fifo_does_not_hang_discovery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "p"
     root.mkdir()
