@@ -493,6 +493,8 @@ def _discard_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    if sys.stderr is None:  # closed (2>&-): diagnostics go nowhere, and never to stdout instead
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
     try:

@@ -210,6 +210,14 @@ def test_ignore_file_in_a_symlink_loop_is_one_line_exit_2(tmp_path: Path, capsys
     assert code == 2 and "ignore.yaml" in err and err.count("\n") == 1, err
 
 
+def test_a_deeply_nested_manifest_is_ignored_not_fatal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "package.json").write_text('{"dependencies": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (tmp_path / "a.js").write_text(SDK)
+    code, out, err = _main(capsys, "scan", str(tmp_path), "--json", "-")
+    assert code == 0, err
+    assert [f["path"] for f in json.loads(out)["findings"]] == ["a.js"]
+
+
 @pytest.mark.parametrize(
     ("argv", "environ"),
     [
@@ -244,6 +252,13 @@ def test_closed_or_full_stdout_is_one_line_exit_2(tmp_path: Path) -> None:
         timeout=120,
     )
     _one_line_exit_2(subprocess.CompletedProcess(proc.args, proc.returncode, "", proc.stderr), "stdout")
+    both = subprocess.run(
+        f'"{sys.executable}" -m assess scan "{tmp_path}" >&- 2>&-',
+        shell=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ASSESS_NO_TUI": "1"},
+        timeout=120,
+    )
+    assert both.returncode == 2, "stdout and stderr closed: still bad usage, never an uncaught error"
     if not os.path.exists("/dev/full"):
         return
     with open("/dev/full", "w") as full:

@@ -103,8 +103,10 @@ def test_a_tiny_terminal_shows_too_small_then_the_questionnaire_again(tmp_path: 
             await pilot.resize_terminal(*size)
             await pilot.pause(0.3)
             assert isinstance(app.screen, TooSmallScreen)
-            await pilot.press("down")
+            await pilot.press("down", "r", "right", "left", "1")  # keys for the screens beneath do nothing
             await pilot.pause()
+            assert isinstance(app.screen, TooSmallScreen)
+            assert not app.session.stored
             await pilot.resize_terminal(100, 30)
             await pilot.pause(0.3)
             assert isinstance(app.screen, QuestionScreen)

@@ -189,7 +189,7 @@ def gather_facts(files: list[Candidate], registry: ProviderRegistry | None = Non
             continue
         try:
             names = _names_from(name, text)
-        except (ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError):
+        except (ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError, RecursionError):  # a hostile manifest
             continue  # a broken manifest in the scanned project is its problem, not a scan failure
         facts.dependencies[cand.rel] = names
         facts.frameworks.update(FRAMEWORKS[n] for n in names if n in FRAMEWORKS)
