@@ -32,7 +32,7 @@ def default_path(project_root: Path) -> Path:
 
 def load_answers(path: Path, catalog: Catalog) -> dict[str, StoredAnswer]:
     """Validated answers by question id; a missing file means no answers yet."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling or looping link is read, and refused
         return {}
     doc = read_yaml(path)
     if doc.data is None:
@@ -69,10 +69,13 @@ def _locked(path: Path) -> Iterator[None]:
     for a user to commit or wonder about. It is removed while still held; a waiter that then gets the lock
     on the removed file sees that the path no longer names it and takes the lock again on a fresh one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as exc:  # a read-only folder: the answer is not saved, and the caller says so
+            raise InputError(f"cannot save the answer: {exc.strerror or exc}", path) from None
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             held = os.fstat(fd)

@@ -367,6 +367,7 @@ class ScanSnapshot:
     models: list[str] = field(default_factory=list)  # model names found as literals at LLM call sites
     files_keys_only: int = 0  # of files_scanned: bundles and minified files, read for AI keys only
     errors: list[CheckError] = field(default_factory=list)  # checks that raised: their items are unknown
+    cut_short: list[str] = field(default_factory=list)  # files nested too deeply to match: keys only
     coverage: Coverage = field(default_factory=Coverage)
     applied_items: tuple[str, ...] = ()  # items a project check had something to judge, sorted
 
@@ -477,6 +478,7 @@ def scan_project(
         suppression_notes=[_seal_note(n, seal) for n in notes],
         errors=[_seal_error(e, seal) for e in _check_errors(catalog, [*scanned.errors, *project.errors])],
         models=list(dict.fromkeys(seal(m) for m in project.models)),
+        cut_short=sorted(seal(p) for p in scanned.cut_short),
     )
 
 
@@ -511,7 +513,7 @@ def _coverage(
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return str(path)
 
 
@@ -563,6 +565,7 @@ def build_result(
             frameworks=snapshot.frameworks,
             providers=snapshot.providers,
             models=snapshot.models,
+            files_cut_short=snapshot.cut_short,
         ),
         score=scored.score,
         grade=scored.grade,

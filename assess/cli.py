@@ -8,6 +8,8 @@ Heavy modules are imported inside the commands so `assess --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -107,7 +109,12 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files (default 1000000)")
     p.add_argument("--changed-since", metavar="REF", help="check only files changed since this git ref")
     p.add_argument("--only", metavar="ITEMS", help="run only the checks of these checklist items (comma-separated)")
-    p.add_argument("--files", nargs="*", metavar="FILE", help="check only these files (pre-commit passes staged files)")
+    p.add_argument(
+        "--files",
+        nargs="*",
+        metavar="FILE",
+        help="check only these files (pre-commit passes staged files); every argument after it is a file name",
+    )
     p.add_argument(
         "--history",
         "--git-history",
@@ -334,6 +341,7 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
     report = _report_options(args)  # a bad --history fails before the scan, not after it
     verifications = _verify(getattr(args, "verify", None))
     result = run_assessment(root, _catalog(), _options(root, args, settings, display_root), None, verifications)
+    _note_cut_short(result)
     outputs = settings.outputs.targets()
     failed = write_outputs(result, outputs, report)
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -345,6 +353,14 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
         print_summary(result)
     gates = check_gates(result, settings)
     return EXIT_INPUT if failed else gates
+
+
+def _note_cut_short(result: AssessmentResult) -> None:
+    """Name each file whose code nested too deeply to be matched in bounded time: the result misses it."""
+    from assess.report.text import safe
+
+    for rel in result.project.files_cut_short:
+        _note(safe(f"assess: {rel}: code nested too deeply to check in bounded time; read for keys only"))
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -448,6 +464,17 @@ def _interactive() -> bool:
     return True
 
 
+def _file_names(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """The arguments before `--files`, and every one after it as a file name (None without `--files`).
+
+    pre-commit appends the staged names after `--files`: a file named `--help` or `--json=x` is a file to
+    check, never an option that prints usage (and passes the gate) or writes a report over `x`."""
+    if not argv or argv[0] not in ("scan", "demo") or "--files" not in argv:
+        return argv, None
+    at = argv.index("--files")
+    return argv[: at + 1], argv[at + 1 :]
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     argv = _default_args(argv)
@@ -456,7 +483,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         code: int = run_tui(argv[1:])
         return code
+    argv, files = _file_names(argv)
     args = build_parser().parse_args(argv)
+    if files is not None:
+        args.files = files
     handlers = {
         "scan": cmd_scan,
         "demo": cmd_demo,
@@ -468,9 +498,37 @@ def run(argv: Sequence[str] | None = None) -> int:
     return handlers[args.command](args)
 
 
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed stdout (`assess scan >&-`): writing to it is bad usage, said in one line."""
+
+    def write(self, _text: str) -> int:
+        raise InputError("cannot write the output: stdout is closed")
+
+
+# errors of the machine the output goes to (a full disk, a read-only folder): the user's to fix, exit 2
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO") if hasattr(errno, name)
+)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: what it still buffers would fail again, with a traceback, at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    if sys.stderr is None:  # closed (2>&-): diagnostics go nowhere, and never to stdout instead
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     try:
         code = run(argv)
+        sys.stdout.flush()  # a full disk shows here, not in the interpreter's exit
     except InputError as exc:
         print(f"assess: {exc.one_line()}", file=sys.stderr)
         code = EXIT_INPUT
@@ -480,6 +538,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except BrokenPipeError:
         code = EXIT_OK
     except Exception as exc:  # the last line of defence: one line, exit 3, traceback only on request
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            print(f"assess: cannot write {exc.filename or 'the output'}: {exc.strerror}", file=sys.stderr)
+            _discard_stdout()
+            sys.exit(EXIT_INPUT)
         if os.environ.get("ASSESS_DEBUG"):
             raise
         from assess.redact import redact_text

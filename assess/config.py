@@ -22,12 +22,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from assess.errors import InputError
 from assess.formats import NAMES as OUTPUT_NAMES
 from assess.models import Severity
+from assess.safe_read import read_text_capped
+from assess.suppress import GitignoreGlob
 
 if TYPE_CHECKING:
     from assess.assessment import ScanOptions
 
 CONFIG_FILE = ".assess.toml"
 STALE_ANSWER_DAYS = 180
+MAX_FILE_SIZE_LIMIT = 1 << 40  # --max-file-size above this is a typo (and overflows a read)
+MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused, whatever it claims to be
 
 
 class _Outputs(BaseModel):
@@ -60,17 +64,17 @@ else:
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    exclude: list[str] = Field(default_factory=list)  # gitignore-style globs, relative to the project
-    include: list[str] = Field(default_factory=list)  # when set, only matching files are checked
+    exclude: list[GitignoreGlob] = Field(default_factory=list)  # gitignore-style globs, relative to the project
+    include: list[GitignoreGlob] = Field(default_factory=list)  # when set, only matching files are checked
     disable: list[str] = Field(default_factory=list)  # check ids
     severity: dict[str, Severity] = Field(default_factory=dict)  # check id -> severity override
     fail_under: int | None = Field(default=None, ge=0, le=100)
     fail_on: Severity | None = None
     answers: str | None = None
     ignore_file: str | None = None
-    max_file_size: int = Field(default=1_000_000, gt=0)
+    max_file_size: int = Field(default=1_000_000, gt=0, le=MAX_FILE_SIZE_LIMIT)
     include_vendored: bool = False
-    stale_answer_days: int = Field(default=STALE_ANSWER_DAYS, gt=0)
+    stale_answer_days: int = Field(default=STALE_ANSWER_DAYS, gt=0, le=36_500)  # a century: dates stay valid
     outputs: Outputs = Field(default_factory=Outputs)
 
 
@@ -170,22 +174,28 @@ def _confined(root: Path, file_values: dict[str, Any], config: Path, text: str, 
 def _read_file_settings(root: Path) -> tuple[dict[str, Any], Path | None, str]:
     for name, section in ((CONFIG_FILE, None), ("pyproject.toml", "tool.assess")):
         path = root / name
-        if not path.is_file():
-            continue
         try:
-            text = path.read_text(encoding="utf-8")
+            if not path.is_file():
+                continue
+            text = read_text_capped(path, MAX_CONFIG_BYTES)
             data = tomllib.loads(text)
+        except RecursionError:
+            raise InputError("invalid TOML: nested too deeply", path) from None
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"line (\d+)", str(exc))
             raise InputError(f"invalid TOML: {exc}", path, int(found.group(1)) if found else None) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read: {exc}", path) from None
         if section:
-            data = data.get("tool", {}).get("assess")
-            if data is None:
+            tool = data.get("tool", {})
+            if not isinstance(tool, dict):
+                raise InputError("'tool' must be a table", path, _line_of_key(text, "tool"))
+            section_data = tool.get("assess")
+            if section_data is None:
                 continue
-        if not isinstance(data, dict):
-            raise InputError("[tool.assess] must be a table", path)
+            if not isinstance(section_data, dict):
+                raise InputError("[tool.assess] must be a table", path)
+            return section_data, path, text
         return data, path, text
     return {}, None, ""
 
@@ -221,7 +231,7 @@ def load_settings(root: Path, cli: dict[str, Any], environ: dict[str, str] | Non
             Settings.model_validate(file_values)
         except ValidationError as exc:
             err = next((e for e in exc.errors() if e["type"] == "extra_forbidden"), exc.errors()[0])
-            key = str(err["loc"][-1]) if err["loc"] else ""
+            key = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")  # "exclude", not 0
             where = ".".join(str(p) for p in err["loc"])
             message = f"unknown key '{where}'" if err["type"] == "extra_forbidden" else f"{where}: {err['msg']}"
             raise InputError(message, path, _line_of_key(text, key)) from None

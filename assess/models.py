@@ -251,6 +251,8 @@ class ProjectInfo(BaseModel):
     frameworks: list[str] = Field(default_factory=list)
     providers: list[str] = Field(default_factory=list)
     models: list[str] = Field(default_factory=list)  # model names found as literals at LLM call sites
+    # code nested too deeply to match in bounded time (pathological input): read for keys only
+    files_cut_short: list[str] = Field(default_factory=list)
 
 
 class ChecklistResult(BaseModel):

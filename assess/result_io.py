@@ -12,6 +12,9 @@ from pydantic import ValidationError
 from assess.atomic import write_text_atomic
 from assess.errors import InputError
 from assess.models import SCHEMA_VERSION, AssessmentResult
+from assess.safe_read import read_text_capped
+
+MAX_RESULT_BYTES = 512 * 1024 * 1024  # a saved result (baseline, --trend, render): never read without end
 
 
 def dump_result(result: AssessmentResult) -> str:
@@ -27,10 +30,12 @@ def save_result(result: AssessmentResult, path: Path) -> None:
 def load_result(path: Path) -> AssessmentResult:
     """A saved result, validated; InputError (exit 2) for a missing, unreadable, invalid or newer file."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_text_capped(path, MAX_RESULT_BYTES, pipe_ok=True)  # the user's own file: `<(git show ...)` too
     except FileNotFoundError:
         raise InputError("result file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read: {exc}", path) from None
     try:
         result = AssessmentResult.model_validate_json(raw)

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import pathspec
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assess.errors import InputError
 from assess.models import Finding, SuppressionNote
@@ -44,11 +45,23 @@ def find_suppressions(rel: str, text: str) -> list[Suppression]:
     return found
 
 
+def _gitignore_glob(pattern: str) -> str:
+    """A gitignore-style pattern as given, or ValueError when it cannot be compiled ("[z-a]", "!")."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception as exc:  # re.error, GitIgnorePatternError, ...: every one a bad pattern
+        raise ValueError(f"not a valid glob: {exc}") from None
+    return pattern
+
+
+GitignoreGlob = Annotated[str, AfterValidator(_gitignore_glob)]
+
+
 class IgnoreEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     check: str
-    path: str = "**"
+    path: GitignoreGlob = "**"
     reason: str = Field(min_length=1)
     expires: dt.date | None = None
 
@@ -61,7 +74,7 @@ class IgnoreFile(BaseModel):
 
 
 def load_ignore_file(path: Path, known_checks: set[str]) -> list[IgnoreEntry]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling or looping link is read, and refused
         return []
     entries = load_model(path, IgnoreFile).ignore
     doc = None

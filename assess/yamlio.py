@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assess.errors import InputError
+from assess.safe_read import read_text_capped
 
 try:  # the C loader is ~10x faster; both are safe loaders
     from yaml import CSafeLoader as _Loader
@@ -70,6 +71,24 @@ def _refuse_aliases(node: yaml.Node, path: Path) -> None:  # and duplicate keys
             stack.extend(current.value)
 
 
+def _bad_scalar_line(node: yaml.Node) -> int | None:
+    """The line of the first scalar that cannot be built (an impossible date, a number too long)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                constructor.construct_object(current)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return current.start_mark.line + 1
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in reversed(current.value) for part in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    return None
+
+
 def _plain(value: Any) -> Any:
     """Dates stay strings: YAML would otherwise turn an unquoted timestamp into a datetime."""
     if isinstance(value, dict):
@@ -83,11 +102,7 @@ def _plain(value: Any) -> Any:
 
 def read_yaml(path: Path) -> YamlDocument:
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise InputError(f"file is larger than {MAX_YAML_BYTES // 1024} KiB", path)
-        text = path.read_text(encoding="utf-8")
-    except InputError:
-        raise
+        text = read_text_capped(path, MAX_YAML_BYTES)
     except UnicodeDecodeError:
         raise InputError("not valid UTF-8", path) from None
     except OSError as exc:
@@ -99,7 +114,11 @@ def read_yaml(path: Path) -> YamlDocument:
             if node is None:
                 return YamlDocument(path, None, None)
             _refuse_aliases(node, path)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, OverflowError) as exc:  # 2027-02-30, a 5000-digit number...
+                line = _bad_scalar_line(node)
+                raise InputError(f"invalid value: {exc}", path, line) from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -29,6 +29,7 @@ from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLan
 from assess.tui.safe import display_path, visible
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
+from assess.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from assess.tui.session import ReportTargets, Session
 
 Scanner = Callable[[Path, Catalog, ScanOptions, Progress], ScanSnapshot]
@@ -64,6 +65,12 @@ class AssessApp(App[int]):
 
     TITLE = "assess"
     ENABLE_COMMAND_PALETTE = False
+    # The screens keep their minimum size however small the terminal: text wrapping in no room fails, and
+    # TooSmallScreen covers them until the terminal grows again.
+    CSS = f"""
+    QuestionScreen, ResultsScreen {{ min-width: {MIN_WIDTH}; min-height: {MIN_HEIGHT}; }}
+    QuestionScreen > *, ResultsScreen > * {{ min-width: {MIN_WIDTH}; }}
+    """
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -153,6 +160,14 @@ class AssessApp(App[int]):
         else:
             self.post_message(ScanLanded(snapshot, catalog))
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below a minimum size only TooSmallScreen shows: the other screens cannot wrap text in no room."""
+        small = isinstance(self.screen, TooSmallScreen)
+        if too_small(event.size) and not small:
+            self.push_screen(TooSmallScreen())
+        elif small and not too_small(event.size):
+            self.pop_screen()
+
     def on_scan_progress(self, message: ScanProgress) -> None:
         if not self.session.scanned:
             self.scan_line = scan_line(message.phase, message.done, message.total)
@@ -168,7 +183,7 @@ class AssessApp(App[int]):
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.scan_line = f"Scan failed: {message.reason[:200]} (answers still count)"
-        self.notify(message.reason, title="Scan failed", severity="error", timeout=15)
+        self.notify(message.reason, title="Scan failed", severity="error", timeout=15, markup=False)
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -207,11 +222,11 @@ class AssessApp(App[int]):
     def on_report_written(self, message: ReportWritten) -> None:
         self.written.append((message.kind, message.path))
         self.report_line = f"Wrote the {message.kind}: {display_path(message.path)}"
-        self.notify(display_path(message.path), title=f"{message.kind} written")
+        self.notify(display_path(message.path), title=f"{message.kind} written", markup=False)
 
     def on_report_failed(self, message: ReportFailed) -> None:
         self.report_line = f"{message.kind} not written: {message.reason}"
-        self.notify(message.reason, title=f"{message.kind} not written", severity="error", timeout=15)
+        self.notify(message.reason, title=f"{message.kind} not written", severity="error", timeout=15, markup=False)
 
 
 # --- command line ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pathspec
 
+from assess.safe_read import read_capped
 from assess.scan.files.gitsafe import is_work_tree, run_git
 
 # Folders that hold other people's code or build output; `include_vendored` turns this off.
@@ -39,6 +40,7 @@ BUNDLE_DIRS = (
 BUNDLE_SUFFIXES = (".js", ".mjs", ".cjs", ".html", ".htm", ".map")
 # Bundles and minified files are read for keys only: cheap per byte, and often larger than source.
 KEYS_ONLY_SIZE_FACTOR = 5
+MAX_GITIGNORE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def _from_git(d: Discovery, max_bytes: int, include_vendored: bool) -> bool:
     # a file with merge conflicts is listed once per stage: dict.fromkeys keeps one, in order
     names = list(dict.fromkeys(tracked + untracked))
     bundles = _bundle_roots(d, _package_dirs(set(names)))
+    folders: dict[tuple[str, ...], str | None] = {}
     for rel in names:
         if rel.startswith(tuple(bundles)):
             continue  # bundle folders are read below, for keys only, tracked or not
@@ -183,6 +186,10 @@ def _from_git(d: Discovery, max_bytes: int, include_vendored: bool) -> bool:
             d.skipped["vendored-or-generated"] += 1
             continue
         path = d.root / rel
+        linked = _linked_folder(d.root, parts[:-1], folders)
+        if linked:
+            d.skipped[linked] += 1
+            continue
         try:
             st = path.lstat()
         except OSError:
@@ -193,12 +200,29 @@ def _from_git(d: Discovery, max_bytes: int, include_vendored: bool) -> bool:
     return True
 
 
+def _linked_folder(root: Path, parts: tuple[str, ...], seen: dict[tuple[str, ...], str | None]) -> str | None:
+    """A skip reason when a folder on a git-listed path is a symlink (git never lists a file through one:
+    the work tree replaced a folder by a link, maybe out of the root), else None. `seen` caches folders."""
+    for depth in range(1, len(parts) + 1):
+        folder = parts[:depth]
+        if folder not in seen:
+            path = root.joinpath(*folder)
+            try:
+                st = path.lstat()
+            except OSError:
+                st = None  # a deleted folder: its files fail their own lstat
+            seen[folder] = _classify_entry(path, root, st) if st and stat.S_ISLNK(st.st_mode) else None
+        if seen[folder]:
+            return seen[folder]
+    return None
+
+
 def _load_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
-        with open(directory / ".gitignore", encoding="utf-8", errors="replace") as fh:
-            return pathspec.GitIgnoreSpec.from_lines(fh)
+        text = read_capped(directory / ".gitignore", MAX_GITIGNORE_BYTES).decode("utf-8", "replace")
     except OSError:
-        return None
+        return None  # missing, a FIFO or device, or absurdly large: no rules from it
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
 def _walk(d: Discovery, max_bytes: int, include_vendored: bool) -> None:

@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 
 from assess.providers import MANIFESTS_BY_ECOSYSTEM, ProviderRegistry, bundled_registry
+from assess.safe_read import read_capped
 from assess.scan.files.discover import Candidate
 
 FRAMEWORKS = {
@@ -174,7 +175,7 @@ def gather_facts(files: list[Candidate], registry: ProviderRegistry | None = Non
             continue
         name = _name(cand.rel)
         try:
-            text = cand.path.read_text(encoding="utf-8", errors="replace")
+            text = read_capped(cand.path, 1_000_000).decode("utf-8", "replace")
         except OSError:
             continue
         if name in _OTHER_MANIFESTS:
@@ -188,7 +189,7 @@ def gather_facts(files: list[Candidate], registry: ProviderRegistry | None = Non
             continue
         try:
             names = _names_from(name, text)
-        except (ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError):
+        except (ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError, RecursionError):  # a hostile manifest
             continue  # a broken manifest in the scanned project is its problem, not a scan failure
         facts.dependencies[cand.rel] = names
         facts.frameworks.update(FRAMEWORKS[n] for n in names if n in FRAMEWORKS)

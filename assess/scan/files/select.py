@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter
 from pathlib import Path
 
 import pathspec
 
 from assess.errors import InputError
+from assess.safe_read import read_capped
 from assess.scan.files.discover import Candidate, Discovery
 from assess.scan.files.facts import MANIFEST_NAMES
 from assess.scan.files.gitsafe import run_git
+
+MAX_HASHED_BYTES = 64 * 1024 * 1024  # larger files count as changed: the scan skips them as too large
 
 
 def apply_globs(discovery: Discovery, exclude: tuple[str, ...], include: tuple[str, ...]) -> None:
@@ -36,9 +40,12 @@ def apply_globs(discovery: Discovery, exclude: tuple[str, ...], include: tuple[s
 def _blob_id(path: Path) -> str | None:
     """git's object id of a file's bytes as they are (sha1 repositories), computed without running git."""
     try:
-        data = path.read_bytes()
+        if stat.S_ISLNK(path.lstat().st_mode):
+            data = os.fsencode(os.readlink(path))  # git stores a symlink as its target, never what it points at
+        else:
+            data = read_capped(path, MAX_HASHED_BYTES)
     except OSError:
-        return None
+        return None  # unreadable, not a regular file or too large: "changed", so the scan decides
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
@@ -87,6 +94,9 @@ def explicit_files(root: Path, paths: list[str], max_bytes: int) -> Discovery:
             path = Path.cwd() / path
         try:
             rel = path.resolve().relative_to(d.root).as_posix()
+        except (OSError, RuntimeError):  # a symlink loop
+            d.skipped["not-a-file"] += 1
+            continue
         except ValueError:
             d.skipped["outside-root"] += 1
             continue

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -13,6 +15,7 @@ from ast_grep_py import Config, SgNode, SgRoot
 
 from assess.models import TEST_EXEMPT_ITEMS, Check, OnceWithin
 from assess.redact import Redactor, redact, redact_pieces, secret_hash
+from assess.safe_read import RefusedFile, read_capped
 from assess.scan.files.discover import KEYS_ONLY_SIZE_FACTOR, Candidate
 from assess.scan.files.facts import ProjectFacts
 from assess.scan.files.languages import (
@@ -32,6 +35,8 @@ from assess.suppress import SUPPRESSION_MARK, Suppression, find_suppressions
 
 BINARY_SNIFF = 8192
 SNIPPET_MAX = 200
+SNIPPET_WINDOW = SNIPPET_MAX + 1024  # redacted around the snippet: longer than any key
+_INDENT = re.compile(r"\s*")
 PROGRESS_EVERY = 50
 
 
@@ -76,6 +81,8 @@ class ScanOutput:
     deferred: list[str] = field(default_factory=list)
     # (check id, file, message) of a check that raised on a file: the scan goes on without it
     errors: list[tuple[str, str | None, str]] = field(default_factory=list)
+    # files whose code nests too deeply to match in bounded time (MAX_NESTING): read for keys only
+    cut_short: list[str] = field(default_factory=list)
 
     def add(self, other: ScanOutput) -> None:
         """Add the output of files scanned after these, as one scan of them all would have filled it.
@@ -110,6 +117,20 @@ def decode(data: bytes) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+def line_snippet(line: str, redactor: Redactor, secret: str | None = None) -> str:
+    """The reported line as a snippet: stripped, `secret` and every other key redacted, cut to SNIPPET_MAX.
+
+    Only a window of the line is redacted, so a finding on a 4 MB line costs what one on a short line does
+    (a bundle line with many keys would otherwise be redacted whole once per key). The window reaches past
+    the cut by more than any key is long: a key at its edge is never part of the snippet."""
+    indent = _INDENT.match(line)
+    start = indent.end() if indent else 0
+    window = line[start : start + SNIPPET_WINDOW].rstrip()
+    if secret:
+        window = window.replace(secret, redact(secret))
+    return redactor(window)[:SNIPPET_MAX]
+
+
 def fingerprint(check_id: str, rel: str, text: str, ordinal: int) -> str:
     """A finding's stable id: check, path, whitespace-normalised text and ordinal, never the line number."""
     normalised = " ".join(text.split())
@@ -126,6 +147,7 @@ class _FileMatcher:
         self.role = role
         self.redactor = redactor
         self.errors: list[tuple[str, str | None, str]] = []
+        self.cut_short = False
         self._lines: list[str] | None = None
         self._pieces: dict[int, list[tuple[int, int]]] | None = None
         self._seen: Counter[tuple[str, str]] = Counter()
@@ -168,9 +190,7 @@ class _FileMatcher:
         source = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
         if "'" in self.text or '"' in self.text or "`" in self.text:
             source = redact_pieces(source, self.split_pieces(line))
-        if secret:
-            source = source.replace(secret, redact(secret))
-        snippet = self.redactor(source.strip())[:SNIPPET_MAX]
+        snippet = line_snippet(source, self.redactor, secret)
         key = (check.id, " ".join(snippet.split()))
         ordinal = self._seen[key]
         self._seen[key] += 1
@@ -253,6 +273,8 @@ def scan_text(
         _report_keys(matcher, plan, place, text, data, facts)
     if graph is not None:
         graph.errors += matcher.errors
+        if matcher.cut_short:
+            graph.cut_short.append(rel)
     return matcher.findings
 
 
@@ -316,6 +338,9 @@ def _match_structural(
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
     root = SgRoot(code, AST_GREP_LANGS[lang]).root()
+    if nesting_exceeds(root, MAX_NESTING):
+        matcher.cut_short = True
+        return
     for check in checks:
         try:
             nodes = root.find_all(cast("Config", check.rule_for(lang)))
@@ -327,6 +352,32 @@ def _match_structural(
             matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
         collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
+
+
+# Deeper than this, rule matching is cut short: tree-sitter finds a node's parent by walking down from the
+# root, so every `inside` costs the depth and a file of 20000 nested ternaries takes minutes. Real code
+# nests a few dozen levels; generated data a few hundred at most.
+MAX_NESTING = 1000
+
+
+def nesting_exceeds(root: SgNode, limit: int) -> bool:
+    """Whether the tree nests deeper than `limit` along its heaviest path (each step into the largest child).
+
+    Pathological nesting (long ternary or operator chains, brackets in brackets) makes one construct hold
+    most of the file, so that path finds it at a cost of the depth times the children per level."""
+    node, depth = root, 0
+    while depth <= limit:
+        children = node.children()
+        if not children:
+            return False
+        node = max(children, key=_span)
+        depth += 1
+    return True
+
+
+def _span(node: SgNode) -> int:
+    r = node.range()
+    return r.end.index - r.start.index
 
 
 _RULE_FAMILY = {"typescript": "javascript", "tsx": "javascript"}  # as Check.rules: one entry serves them all
@@ -386,13 +437,12 @@ def scan_files(
             progress(index, total)
         limit = max_bytes * KEYS_ONLY_SIZE_FACTOR if cand.keys_only else max_bytes
         try:
-            with open(cand.path, "rb") as fh:
-                data = fh.read(limit + 1)
+            data = read_capped(cand.path, limit)
+        except RefusedFile as exc:  # grew, or was swapped for a FIFO or device, since discovery
+            out.skipped["too-large" if exc.errno == errno.EFBIG else "special-file"] += 1
+            continue
         except OSError:
             out.skipped["unreadable"] += 1
-            continue
-        if len(data) > limit:  # grew since discovery
-            out.skipped["too-large"] += 1
             continue
         text = decode(data)
         if text is not None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -9,6 +9,7 @@ Each key is reported once, at the commit that first added it, unless a current f
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from assess.models import Check
 from assess.redact import Redactor, redact, secret_hash
 from assess.scan.files.facts import ProjectFacts
 from assess.scan.files.gitsafe import stream_git
-from assess.scan.matching.engine import SNIPPET_MAX, RawFinding, fingerprint
+from assess.scan.matching.engine import RawFinding, fingerprint, line_snippet
 from assess.scan.plan import ScanPlan
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -60,12 +61,31 @@ def _keyword_regex(plan: ScanPlan) -> str:
     return "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", w) for w in words)
 
 
+_C_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+_C_ESCAPE = re.compile(rb'\\([0-7]{3}|[abtnvfr"\\])')
+
+
+def _unquote(quoted: bytes) -> bytes:
+    """A name git quoted C-style ("...\\t...\\303\\244..."), back to its bytes; anything else as is."""
+
+    def one(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        return bytes([int(code, 8) & 0xFF if len(code) == 3 else _C_ESCAPES[code]])
+
+    return _C_ESCAPE.sub(one, quoted)
+
+
 def _path(raw: bytes) -> str:
-    """The new path from a `+++ b/<path>` line ("" for a deletion); quoted paths are unquoted."""
-    name = raw.rstrip(b"\n")[4:].decode("utf-8", "replace")
-    if name.startswith('"') and name.endswith('"'):
-        name = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode()
-    return name[2:] if name.startswith("b/") else ""
+    """The new path from a `+++ b/<path>` line ("" for a deletion); quoted paths are unquoted.
+
+    Git ends the line with a TAB when the name holds a space (as GNU diff does); the name itself is
+    bytes, usually UTF-8, and any character git quotes comes back through C escapes."""
+    name = raw[4:].rstrip(b"\r\n")
+    if name.endswith(b"\t"):
+        name = name[:-1]
+    if len(name) >= 2 and name.startswith(b'"') and name.endswith(b'"'):
+        name = _unquote(name[1:-1])
+    return name[2:].decode("utf-8", "replace") if name.startswith(b"b/") else ""
 
 
 def _hunks(stream: Iterable[bytes]) -> Iterator[_Hunk]:
@@ -108,7 +128,7 @@ def _leaks(hunk: _Hunk, plan: ScanPlan, facts: ProjectFacts) -> Iterator[_Leak]:
     for hit in plan.keys.find(text, text.encode("utf-8", "surrogatepass"), facts.providers):
         if not hit.ai:
             continue
-        index = max(i for i, start in enumerate(starts) if start <= hit.start)
+        index = bisect.bisect_right(starts, hit.start) - 1  # the line holding the hit: linear in the keys
         number, line, added = hunk.lines[index]
         if added:
             column = hit.start - starts[index] + 1
@@ -141,7 +161,7 @@ def _finding(check: Check, leak: _Leak, redactor: Redactor) -> RawFinding:
         " but every clone does: rotate it"
     )
     message = check.message.format_map({"provider": leak.provider, "redacted": redact(leak.secret), "place": place})
-    snippet = redactor(leak.text.replace(leak.secret, redact(leak.secret)).strip())[:SNIPPET_MAX]
+    snippet = line_snippet(leak.text, redactor, leak.secret)
     return RawFinding(
         check=check,
         rel=leak.path,

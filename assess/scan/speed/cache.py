@@ -58,8 +58,8 @@ from assess.signed import NO_LINK, READ_NO_LINK, SealedWriter, cache_enabled, ma
 from assess.signed import unseal as _unsealed
 
 # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file;
-# 6: JSON, never pickles; files named by a hash of their path
-CACHE_FORMAT = 6
+# 6: JSON, never pickles; files named by a hash of their path; 7: files cut short (ScanOutput.cut_short)
+CACHE_FORMAT = 7
 CACHE_DIR = Path(".assess") / "cache"
 CACHE_FILE = "scan-results.bin"  # per-file entries
 TREE_FILE = "scan-tree.bin"  # the last whole tree: scan output and judged outcome

@@ -118,6 +118,7 @@ _OUTPUT: dict[str, Field] = {
     "targets": _SET,
     "deferred": _LIST,
     "errors": _ERRORS,
+    "cut_short": _LIST,
 }
 
 _OUTCOME: dict[str, Field] = {

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import multiprocessing.pool
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -74,6 +76,29 @@ def _batches(files: Sequence[Candidate]) -> Iterator[list[Candidate]]:
         yield batch
 
 
+def _ignore_sigint() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the pool); a worker that died of it would print
+    a traceback and leave its batch unanswered, and the parent waiting for it would hang."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool whose workers ignore Ctrl-C. While it forks, Ctrl-C is only noted (a worker inherits that, and
+    no worker is born able to die of it before its initializer runs); noted, it is raised once all are up."""
+    caught: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum)) if main else None
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if caught:
+        pool.terminate()
+        raise KeyboardInterrupt
+    return pool
+
+
 def _rehydrate(out: ScanOutput, checks: dict[str, Check]) -> ScanOutput:
     out.findings = [
         dataclasses.replace(f, check=checks[f.check]) if isinstance(f.check, str) else f for f in out.findings
@@ -103,7 +128,7 @@ def scan_each(
     checks = plan.checks()
     _state = (plan, facts, max_bytes, annotate)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _start_pool(workers) as pool:
             done = 0
             for outputs in pool.imap(_scan_batch, _batches(files)):
                 for out, note in outputs:

@@ -99,7 +99,7 @@ class QuestionScreen(Screen[None]):
         try:
             session.answer(state.question.id, value, source, confirm=stale)
         except InputError as exc:
-            self.notify(exc.one_line(), title="Answer not saved", severity="error", timeout=10)
+            self.notify(exc.one_line(), title="Answer not saved", severity="error", timeout=10, markup=False)
             return
         self.assess.forget_result()  # the stale set below must count this answer
         self._go(session.next_unanswered(state.question.id, self.assess.stale))

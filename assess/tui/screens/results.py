@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from assess.formats import TUI_KEYS
-from assess.tui.safe import display_path
+from assess.tui.safe import display_path, safe_text
 from assess.tui.widgets.findings_view import FindingsView
 from assess.tui.widgets.summary_view import SummaryView
 from assess.tui.widgets.top_bar import TopBar
@@ -61,7 +61,7 @@ class ResultsScreen(Screen[None]):
         self.query_one(SummaryView).focus()  # arrows and page keys scroll the summary
         self.watch(self.assess, "revision", self.refresh_view)
         self.watch(self.assess, "scan_line", lambda line: self.query_one(TopBar).show(scan=line))
-        self.watch(self.assess, "report_line", lambda line: self.query_one("#reports", Static).update(line))
+        self.watch(self.assess, "report_line", lambda line: self.query_one("#reports", Static).update(safe_text(line)))
 
     def refresh_view(self) -> None:
         session = self.assess.session
