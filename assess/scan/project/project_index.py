@@ -309,6 +309,11 @@ class ProjectIndex:
         name = call.values.get("NAME", "")
         obj = call.values.get("OBJ")
         rel = call.rel
+        maker = call.values.get("MAKER")
+        if maker is not None:  # a method of what a function made: every class a factory may return
+            made = self._methods_made_by(rel, maker, name)
+            if made or obj is None:
+                return made
         if obj is None:
             local = self._functions_named(rel, name)
             if local:
@@ -325,6 +330,37 @@ class ProjectIndex:
         if binding and binding.module:
             return self._functions_named(binding.module, name)
         return []
+
+    def _methods_made_by(self, rel: str, maker: str, name: str) -> list[Fact]:
+        """Methods `name` of the classes the factory `maker` (called in `rel`) may return."""
+        found: list[Fact] = []
+        for factory in self.resolve_name(rel, maker):
+            for module in self._classes_returned_by(factory):
+                found += self._functions_named(module, name)
+        return list({(fn.rel, fn.line): fn for fn in found}.values())
+
+    def _classes_returned_by(self, factory: Fact) -> list[str]:
+        """The files defining the classes `factory` returns: directly, or as entries of a table it indexes."""
+        classes: list[tuple[str, str]] = []  # (file where the name is used, class name)
+        for fact in self.inside("provider-factory", factory):
+            if fact.label == "returns":
+                classes.append((factory.rel, fact.values.get("CLASS", "")))
+            elif fact.label == "returns-map":
+                table = fact.values.get("MAP", "")
+                home = factory.rel
+                entries = [f for f in self.of("provider-factory", home) if f.label == "map-entry"]
+                if not any(f.values.get("MAP") == table for f in entries):  # a table imported from another module
+                    binding = self.bindings(home).get(table)
+                    if binding is None or binding.module is None:
+                        continue
+                    home, table = binding.module, binding.imported
+                    entries = [f for f in self.of("provider-factory", home) if f.label == "map-entry"]
+                classes += [(home, f.values.get("CLASS", "")) for f in entries if f.values.get("MAP") == table]
+        modules: list[str] = []
+        for where, cls in classes:
+            binding = self.bindings(where).get(cls)
+            modules.append(binding.module if binding and binding.module else where)
+        return list(dict.fromkeys(modules))
 
     def calls_to(self, fn: Fact) -> list[Fact]:
         """The calls that may run `fn` (see resolve_call), in found order; functions are told apart by (file, line)."""
