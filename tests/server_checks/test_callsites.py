@@ -184,3 +184,52 @@ def test_a_method_called_on_an_instance_of_an_imported_class_leads_to_its_calls(
         only=["llm-usage-not-recorded"],
     )
     assert _usage_lines(snapshot) == [("other/service.py", 5)]
+
+
+def test_a_proxy_forwarding_to_a_provider_base_url_is_a_paid_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "server/proxy.ts": (
+                'import express from "express";\nconst app = express();\n'
+                'app.all("/v1/*", async (req, res) => {\n'
+                "  const upstream = await fetch(`${process.env.OPENAI_BASE_URL}/${req.params[0]}`, {\n"
+                "    method: req.method,\n"
+                "    headers: { Authorization: `Bearer ${process.env.OPENAI_API_KEY}` },\n"
+                "    body: JSON.stringify(req.body),\n"
+                "  });\n"
+                "  res.status(upstream.status).send(await upstream.text());\n"
+                "});\n"
+            ),
+            "app/api/llm/[...path]/route.ts": (
+                "export async function POST(req: Request, { params }: { params: { path: string[] } }) {\n"
+                "  return fetch(`https://api.anthropic.com/${params.path.join('/')}`, {\n"
+                '    method: "POST", headers: { "x-api-key": process.env.ANTHROPIC_API_KEY! }, body: req.body,\n'
+                "  });\n"
+                "}\n"
+            ),
+            "svc/forward.py": (
+                "import os\nimport httpx\nfrom fastapi import FastAPI, Request\napp = FastAPI()\n"
+                "@app.post('/proxy/{path:path}')\n"
+                "async def forward(path: str, request: Request):\n"
+                "    async with httpx.AsyncClient() as client:\n"
+                "        r = await client.post(f\"{os.environ['MISTRAL_API_BASE']}/{path}\", content=await request.body(),\n"
+                "                              headers={'Authorization': 'Bearer ' + os.environ['MISTRAL_API_KEY']})\n"
+                "    return r.json()\n"
+            ),
+            # near misses: the app's own API base, a read of the model list, a local model server
+            "server/own.ts": (
+                "export const save = (path: string, body: string) =>\n"
+                '  fetch(`${process.env.NEXT_PUBLIC_API_BASE_URL}/${path}`, { method: "POST", body });\n'
+                "export const models = () =>\n"
+                '  fetch(`${process.env.OPENAI_BASE_URL}/models`, { method: "GET" });\n'
+                "export const local = (path: string, body: string) =>\n"
+                '  fetch(`${process.env.OPENAI_BASE_URL ?? "http://localhost:11434"}/${path}`, { method: "POST", body });\n'
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [
+        ("app/api/llm/[...path]/route.ts", 2),
+        ("server/proxy.ts", 4),
+        ("svc/forward.py", 8),
+    ]
