@@ -233,3 +233,51 @@ def test_a_proxy_forwarding_to_a_provider_base_url_is_a_paid_call(scan: Project)
         ("server/proxy.ts", 4),
         ("svc/forward.py", 8),
     ]
+
+
+def test_a_function_returning_a_bound_llm_method_leads_its_callers_to_the_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "bot/agent.py": (
+                "from langchain_openai import ChatOpenAI\n"
+                "class Agent:\n"
+                "    def __init__(self):\n"
+                "        self.llm = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n"
+                "        self.store = {}\n"
+                "    @property\n"
+                "    def run(self):\n"
+                "        return self.llm.predict\n"
+                "    @property\n"
+                "    def save(self):\n"
+                "        return self.store.update\n"
+            ),
+            "bot/routes.py": (
+                "from flask import Flask, request\nfrom bot.agent import Agent\napp = Flask(__name__)\n"
+                "@app.post('/ask')\n"
+                "def ask():\n"
+                "    agent = Agent()\n"
+                "    return {'answer': agent.run(request.json['q'])}\n"
+                "@app.post('/keep')\n"
+                "def keep():\n"
+                "    agent = Agent()\n"
+                "    return {'ok': agent.save(request.json)}\n"
+            ),
+            "web/llm.ts": (
+                'import OpenAI from "openai";\nconst client = new OpenAI();\n'
+                "export const getCompletion = () => client.chat.completions.create;\n"
+                "export const getCache = () => client.baseURL;\n"
+            ),
+            "web/route.ts": (
+                'import { getCompletion, getCache } from "./llm";\n'
+                "export async function POST(req: Request) {\n"
+                "  const create = getCompletion();\n"
+                '  return Response.json(await create({ model: "gpt-4o-mini", messages: await req.json() }));\n'
+                "}\n"
+                "export async function GET() {\n"
+                "  return Response.json({ base: getCache() });\n"
+                "}\n"
+            ),
+        },
+        only=["llm-endpoint-without-rate-limit"],
+    )
+    assert sorted((f.path, f.line) for f in snapshot.findings) == [("bot/routes.py", 4), ("web/route.ts", 2)]
