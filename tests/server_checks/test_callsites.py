@@ -281,3 +281,56 @@ def test_a_function_returning_a_bound_llm_method_leads_its_callers_to_the_call(s
         only=["llm-endpoint-without-rate-limit"],
     )
     assert sorted((f.path, f.line) for f in snapshot.findings) == [("bot/routes.py", 4), ("web/route.ts", 2)]
+
+
+def test_an_http_call_to_a_provider_url_kept_in_another_module_is_a_paid_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "py/app/__init__.py": "",
+            "py/app/config.py": (
+                "OPENAI_URL = 'https://api.openai.com/v1/chat/completions'\n"
+                "HOOK_URL = 'https://hooks.example.com/notify'\n"
+                "MODELS_URL = 'https://api.openai.com/v1/models'\n"
+                "class Settings:\n"
+                "    LLM_ENDPOINT = 'https://api.groq.com/openai/v1/chat/completions'\n"
+                "settings = Settings()\n"
+            ),
+            "py/app/llm.py": (
+                "import requests\nfrom app.config import OPENAI_URL, HOOK_URL, MODELS_URL, settings\n"
+                "def ask(q):\n"
+                "    return requests.post(OPENAI_URL, json={'model': 'gpt-4o-mini', 'messages': q}).json()\n"
+                "def fast(q):\n"
+                "    return requests.post(settings.LLM_ENDPOINT, json={'messages': q}).json()\n"
+                "def notify(q):\n"
+                "    return requests.post(HOOK_URL, json={'text': q})\n"
+                "def models():\n"
+                "    return requests.request('GET', MODELS_URL)\n"
+            ),
+            "js/src/constants.ts": (
+                'export const API_URL = "https://api.anthropic.com/v1/messages";\n'
+                'export const STATUS_URL = "https://status.example.com/api";\n'
+            ),
+            "js/src/config.ts": (
+                "export default {\n"
+                '  openai: { url: "https://api.openai.com/v1/responses" },\n'
+                '  slack: { url: "https://hooks.slack.com/services/x" },\n'
+                "};\n"
+            ),
+            "js/src/llm.ts": (
+                'import axios from "axios";\nimport { API_URL, STATUS_URL } from "./constants";\nimport config from "./config";\n'
+                "export const claude = (body: object) => axios.post(API_URL, body);\n"
+                'export const gpt = (body: object) => fetch(config.openai.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const status = () => fetch(STATUS_URL);\n"
+                'export const ping = (body: object) => fetch(config.slack.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const peek = () => fetch(API_URL);\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [
+        ("js/src/llm.ts", 4),
+        ("js/src/llm.ts", 5),
+        ("py/app/llm.py", 4),
+        ("py/app/llm.py", 6),
+    ]
+    assert {"Anthropic", "OpenAI", "Groq"} <= set(snapshot.providers)

@@ -9,7 +9,7 @@ import posixpath
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
@@ -146,6 +146,38 @@ class ProjectIndex:
         self._dependencies: dict[str, frozenset[str]] = {}
         self._packages_with: dict[str, frozenset[str]] = {}
         self._bindings_of: dict[str, dict[str, Binding]] = {}
+        for call in self._http_calls_to_imported_urls():
+            self.by_kind["llm-call"].append(call)
+            self._by_file[call.rel].setdefault("llm-call", []).append(call)
+
+    def _http_calls_to_imported_urls(self) -> list[Fact]:
+        """HTTP requests whose URL is a provider URL another module keeps under a name (facts http-send and
+        url-const), as llm-call facts: `requests.post(OPENAI_URL)` with the constant imported, `fetch(config.openai.url)`."""
+        if not self.by_kind.get("http-send") or not self.by_kind.get("url-const"):
+            return []
+        found: list[Fact] = []
+        for send in self.by_kind["http-send"]:
+            url = send.values.get("URL", "")
+            root, _, rest = url.partition(".")
+            binding = self.bindings(send.rel).get(root)
+            if binding is None or binding.module is None or binding.module == send.rel:
+                continue
+            parts = url.split(".")
+            name = parts[-1] if rest else binding.imported
+            parent = parts[-2] if rest else ""  # config.openai.url: the url of `openai`, not of `slack`
+            const = next(
+                (
+                    c
+                    for c in self.of("url-const", binding.module)
+                    if strip_quotes(c.values.get("NAME")) == name
+                    and strip_quotes(c.values.get("OWNER") or parent) == parent
+                ),
+                None,
+            )
+            if const is not None:
+                values = {"URL": url, "ENDPOINT": const.values.get("ENDPOINT", ""), "CALLEE": send.values.get("CALLEE", "")}
+                found.append(replace(send, kind="llm-call", label="http", values=values))
+        return found
 
     # --- lookups ------------------------------------------------------------------------------
 
