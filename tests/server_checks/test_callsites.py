@@ -212,7 +212,8 @@ def test_a_proxy_forwarding_to_a_provider_base_url_is_a_paid_call(scan: Project)
                 "@app.post('/proxy/{path:path}')\n"
                 "async def forward(path: str, request: Request):\n"
                 "    async with httpx.AsyncClient() as client:\n"
-                "        r = await client.post(f\"{os.environ['MISTRAL_API_BASE']}/{path}\", content=await request.body(),\n"
+                "        r = await client.post(f\"{os.environ['MISTRAL_API_BASE']}/{path}\", "
+                "content=await request.body(),\n"
                 "                              headers={'Authorization': 'Bearer ' + os.environ['MISTRAL_API_KEY']})\n"
                 "    return r.json()\n"
             ),
@@ -223,7 +224,8 @@ def test_a_proxy_forwarding_to_a_provider_base_url_is_a_paid_call(scan: Project)
                 "export const models = () =>\n"
                 '  fetch(`${process.env.OPENAI_BASE_URL}/models`, { method: "GET" });\n'
                 "export const local = (path: string, body: string) =>\n"
-                '  fetch(`${process.env.OPENAI_BASE_URL ?? "http://localhost:11434"}/${path}`, { method: "POST", body });\n'
+                '  fetch(`${process.env.OPENAI_BASE_URL ?? "http://localhost:11434"}/${path}`, '
+                '{ method: "POST", body });\n'
             ),
         },
         only=["llm-usage-not-recorded"],
@@ -317,11 +319,14 @@ def test_an_http_call_to_a_provider_url_kept_in_another_module_is_a_paid_call(sc
                 "};\n"
             ),
             "js/src/llm.ts": (
-                'import axios from "axios";\nimport { API_URL, STATUS_URL } from "./constants";\nimport config from "./config";\n'
+                'import axios from "axios";\nimport { API_URL, STATUS_URL } from "./constants";\n'
+                'import config from "./config";\n'
                 "export const claude = (body: object) => axios.post(API_URL, body);\n"
-                'export const gpt = (body: object) => fetch(config.openai.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const gpt = (body: object) =>"
+                ' fetch(config.openai.url, { method: "POST", body: JSON.stringify(body) });\n'
                 "export const status = () => fetch(STATUS_URL);\n"
-                'export const ping = (body: object) => fetch(config.slack.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const ping = (body: object) =>"
+                ' fetch(config.slack.url, { method: "POST", body: JSON.stringify(body) });\n'
                 "export const peek = () => fetch(API_URL);\n"
             ),
         },

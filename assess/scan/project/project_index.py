@@ -152,7 +152,8 @@ class ProjectIndex:
 
     def _http_calls_to_imported_urls(self) -> list[Fact]:
         """HTTP requests whose URL is a provider URL another module keeps under a name (facts http-send and
-        url-const), as llm-call facts: `requests.post(OPENAI_URL)` with the constant imported, `fetch(config.openai.url)`."""
+        url-const), as llm-call facts: `requests.post(OPENAI_URL)` with the constant imported,
+        `fetch(config.openai.url)`."""
         if not self.by_kind.get("http-send") or not self.by_kind.get("url-const"):
             return []
         found: list[Fact] = []
@@ -175,7 +176,8 @@ class ProjectIndex:
                 None,
             )
             if const is not None:
-                values = {"URL": url, "ENDPOINT": const.values.get("ENDPOINT", ""), "CALLEE": send.values.get("CALLEE", "")}
+                endpoint = const.values.get("ENDPOINT", "")
+                values = {"URL": url, "ENDPOINT": endpoint, "CALLEE": send.values.get("CALLEE", "")}
                 found.append(replace(send, kind="llm-call", label="http", values=values))
         return found
 
