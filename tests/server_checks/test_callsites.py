@@ -269,6 +269,22 @@ def test_a_function_returning_a_bound_llm_method_leads_its_callers_to_the_call(s
                 "export const getCompletion = () => client.chat.completions.create;\n"
                 "export const getCache = () => client.baseURL;\n"
             ),
+            "web/claude.ts": (
+                'import Anthropic from "@anthropic-ai/sdk";\n'
+                "export class Writer {\n"
+                "  private client = new Anthropic();\n"
+                "  get write() {\n"
+                "    return this.client.messages.create.bind(this.client.messages);\n"
+                "  }\n"
+                "}\n"
+            ),
+            "web/app.ts": (
+                'import express from "express";\nimport { Writer } from "./claude";\nconst app = express();\n'
+                'app.post("/write", async (req, res) => {\n'
+                "  const writer = new Writer();\n"
+                '  res.json(await writer.write({ model: "claude-3-5-haiku-latest", max_tokens: 100, messages: [] }));\n'
+                "});\n"
+            ),
             "web/route.ts": (
                 'import { getCompletion, getCache } from "./llm";\n'
                 "export async function POST(req: Request) {\n"
@@ -282,7 +298,11 @@ def test_a_function_returning_a_bound_llm_method_leads_its_callers_to_the_call(s
         },
         only=["llm-endpoint-without-rate-limit"],
     )
-    assert sorted((f.path, f.line) for f in snapshot.findings) == [("bot/routes.py", 4), ("web/route.ts", 2)]
+    assert sorted((f.path, f.line) for f in snapshot.findings) == [
+        ("bot/routes.py", 4),
+        ("web/app.ts", 4),
+        ("web/route.ts", 2),
+    ]
 
 
 def test_an_http_call_to_a_provider_url_kept_in_another_module_is_a_paid_call(scan: Project) -> None:
