@@ -377,19 +377,19 @@ class ProjectIndex:
         """The files defining the classes `factory` returns: directly, or as entries of a table it indexes."""
         classes: list[tuple[str, str]] = []  # (file where the name is used, class name)
         for fact in self.inside("provider-factory", factory):
-            if fact.label == "returns":
-                classes.append((factory.rel, fact.values.get("CLASS", "")))
-            elif fact.label == "returns-map":
-                table = fact.values.get("MAP", "")
+            cls, table = fact.values.get("CLASS"), fact.values.get("MAP")
+            if cls is not None and table is None:  # returns an instance of CLASS
+                classes.append((factory.rel, cls))
+            elif table is not None and cls is None:  # returns an entry of the table MAP
                 home = factory.rel
-                entries = [f for f in self.of("provider-factory", home) if f.label == "map-entry"]
-                if not any(f.values.get("MAP") == table for f in entries):  # a table imported from another module
+                entries = [f for f in self.of("provider-factory", home) if f.values.keys() >= {"CLASS", "MAP"}]
+                if not any(f.values["MAP"] == table for f in entries):  # a table imported from another module
                     binding = self.bindings(home).get(table)
                     if binding is None or binding.module is None:
                         continue
                     home, table = binding.module, binding.imported
-                    entries = [f for f in self.of("provider-factory", home) if f.label == "map-entry"]
-                classes += [(home, f.values.get("CLASS", "")) for f in entries if f.values.get("MAP") == table]
+                    entries = [f for f in self.of("provider-factory", home) if f.values.keys() >= {"CLASS", "MAP"}]
+                classes += [(home, f.values["CLASS"]) for f in entries if f.values["MAP"] == table]
         modules: list[str] = []
         for where, cls in classes:
             binding = self.bindings(where).get(cls)
