@@ -184,3 +184,178 @@ def test_a_method_called_on_an_instance_of_an_imported_class_leads_to_its_calls(
         only=["llm-usage-not-recorded"],
     )
     assert _usage_lines(snapshot) == [("other/service.py", 5)]
+
+
+def test_a_proxy_forwarding_to_a_provider_base_url_is_a_paid_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "server/proxy.ts": (
+                'import express from "express";\nconst app = express();\n'
+                'app.all("/v1/*", async (req, res) => {\n'
+                "  const upstream = await fetch(`${process.env.OPENAI_BASE_URL}/${req.params[0]}`, {\n"
+                "    method: req.method,\n"
+                "    headers: { Authorization: `Bearer ${process.env.OPENAI_API_KEY}` },\n"
+                "    body: JSON.stringify(req.body),\n"
+                "  });\n"
+                "  res.status(upstream.status).send(await upstream.text());\n"
+                "});\n"
+            ),
+            "app/api/llm/[...path]/route.ts": (
+                "export async function POST(req: Request, { params }: { params: { path: string[] } }) {\n"
+                "  return fetch(`https://api.anthropic.com/${params.path.join('/')}`, {\n"
+                '    method: "POST", headers: { "x-api-key": process.env.ANTHROPIC_API_KEY! }, body: req.body,\n'
+                "  });\n"
+                "}\n"
+            ),
+            "svc/forward.py": (
+                "import os\nimport httpx\nfrom fastapi import FastAPI, Request\napp = FastAPI()\n"
+                "@app.post('/proxy/{path:path}')\n"
+                "async def forward(path: str, request: Request):\n"
+                "    async with httpx.AsyncClient() as client:\n"
+                "        r = await client.post(f\"{os.environ['MISTRAL_API_BASE']}/{path}\", "
+                "content=await request.body(),\n"
+                "                              headers={'Authorization': 'Bearer ' + os.environ['MISTRAL_API_KEY']})\n"
+                "    return r.json()\n"
+            ),
+            # near misses: the app's own API base, a read of the model list, a local model server
+            "server/own.ts": (
+                "export const save = (path: string, body: string) =>\n"
+                '  fetch(`${process.env.NEXT_PUBLIC_API_BASE_URL}/${path}`, { method: "POST", body });\n'
+                "export const models = () =>\n"
+                '  fetch(`${process.env.OPENAI_BASE_URL}/models`, { method: "GET" });\n'
+                "export const local = (path: string, body: string) =>\n"
+                '  fetch(`${process.env.OPENAI_BASE_URL ?? "http://localhost:11434"}/${path}`, '
+                '{ method: "POST", body });\n'
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [
+        ("app/api/llm/[...path]/route.ts", 2),
+        ("server/proxy.ts", 4),
+        ("svc/forward.py", 8),
+    ]
+
+
+def test_a_function_returning_a_bound_llm_method_leads_its_callers_to_the_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "bot/agent.py": (
+                "from langchain_openai import ChatOpenAI\n"
+                "class Agent:\n"
+                "    def __init__(self):\n"
+                "        self.llm = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n"
+                "        self.store = {}\n"
+                "    @property\n"
+                "    def run(self):\n"
+                "        return self.llm.predict\n"
+                "    @property\n"
+                "    def save(self):\n"
+                "        return self.store.update\n"
+            ),
+            "bot/routes.py": (
+                "from flask import Flask, request\nfrom bot.agent import Agent\napp = Flask(__name__)\n"
+                "@app.post('/ask')\n"
+                "def ask():\n"
+                "    agent = Agent()\n"
+                "    return {'answer': agent.run(request.json['q'])}\n"
+                "@app.post('/keep')\n"
+                "def keep():\n"
+                "    agent = Agent()\n"
+                "    return {'ok': agent.save(request.json)}\n"
+            ),
+            "web/llm.ts": (
+                'import OpenAI from "openai";\nconst client = new OpenAI();\n'
+                "export const getCompletion = () => client.chat.completions.create;\n"
+                "export const getCache = () => client.baseURL;\n"
+            ),
+            "web/claude.ts": (
+                'import Anthropic from "@anthropic-ai/sdk";\n'
+                "export class Writer {\n"
+                "  private client = new Anthropic();\n"
+                "  get write() {\n"
+                "    return this.client.messages.create.bind(this.client.messages);\n"
+                "  }\n"
+                "}\n"
+            ),
+            "web/app.ts": (
+                'import express from "express";\nimport { Writer } from "./claude";\nconst app = express();\n'
+                'app.post("/write", async (req, res) => {\n'
+                "  const writer = new Writer();\n"
+                '  res.json(await writer.write({ model: "claude-3-5-haiku-latest", max_tokens: 100, messages: [] }));\n'
+                "});\n"
+            ),
+            "web/route.ts": (
+                'import { getCompletion, getCache } from "./llm";\n'
+                "export async function POST(req: Request) {\n"
+                "  const create = getCompletion();\n"
+                '  return Response.json(await create({ model: "gpt-4o-mini", messages: await req.json() }));\n'
+                "}\n"
+                "export async function GET() {\n"
+                "  return Response.json({ base: getCache() });\n"
+                "}\n"
+            ),
+        },
+        only=["llm-endpoint-without-rate-limit"],
+    )
+    assert sorted((f.path, f.line) for f in snapshot.findings) == [
+        ("bot/routes.py", 4),
+        ("web/app.ts", 4),
+        ("web/route.ts", 2),
+    ]
+
+
+def test_an_http_call_to_a_provider_url_kept_in_another_module_is_a_paid_call(scan: Project) -> None:
+    snapshot = scan(
+        {
+            "py/app/__init__.py": "",
+            "py/app/config.py": (
+                "OPENAI_URL = 'https://api.openai.com/v1/chat/completions'\n"
+                "HOOK_URL = 'https://hooks.example.com/notify'\n"
+                "MODELS_URL = 'https://api.openai.com/v1/models'\n"
+                "class Settings:\n"
+                "    LLM_ENDPOINT = 'https://api.groq.com/openai/v1/chat/completions'\n"
+                "settings = Settings()\n"
+            ),
+            "py/app/llm.py": (
+                "import requests\nfrom app.config import OPENAI_URL, HOOK_URL, MODELS_URL, settings\n"
+                "def ask(q):\n"
+                "    return requests.post(OPENAI_URL, json={'model': 'gpt-4o-mini', 'messages': q}).json()\n"
+                "def fast(q):\n"
+                "    return requests.post(settings.LLM_ENDPOINT, json={'messages': q}).json()\n"
+                "def notify(q):\n"
+                "    return requests.post(HOOK_URL, json={'text': q})\n"
+                "def models():\n"
+                "    return requests.request('GET', MODELS_URL)\n"
+            ),
+            "js/src/constants.ts": (
+                'export const API_URL = "https://api.anthropic.com/v1/messages";\n'
+                'export const STATUS_URL = "https://status.example.com/api";\n'
+            ),
+            "js/src/config.ts": (
+                "export default {\n"
+                '  openai: { url: "https://api.openai.com/v1/responses" },\n'
+                '  slack: { url: "https://hooks.slack.com/services/x" },\n'
+                "};\n"
+            ),
+            "js/src/llm.ts": (
+                'import axios from "axios";\nimport { API_URL, STATUS_URL } from "./constants";\n'
+                'import config from "./config";\n'
+                "export const claude = (body: object) => axios.post(API_URL, body);\n"
+                "export const gpt = (body: object) =>"
+                ' fetch(config.openai.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const status = () => fetch(STATUS_URL);\n"
+                "export const ping = (body: object) =>"
+                ' fetch(config.slack.url, { method: "POST", body: JSON.stringify(body) });\n'
+                "export const peek = () => fetch(API_URL);\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    assert _usage_lines(snapshot) == [
+        ("js/src/llm.ts", 4),
+        ("js/src/llm.ts", 5),
+        ("py/app/llm.py", 4),
+        ("py/app/llm.py", 6),
+    ]
+    assert {"Anthropic", "OpenAI", "Groq"} <= set(snapshot.providers)

@@ -9,7 +9,7 @@ import posixpath
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
@@ -146,6 +146,40 @@ class ProjectIndex:
         self._dependencies: dict[str, frozenset[str]] = {}
         self._packages_with: dict[str, frozenset[str]] = {}
         self._bindings_of: dict[str, dict[str, Binding]] = {}
+        for call in self._http_calls_to_imported_urls():
+            self.by_kind["llm-call"].append(call)
+            self._by_file[call.rel].setdefault("llm-call", []).append(call)
+
+    def _http_calls_to_imported_urls(self) -> list[Fact]:
+        """HTTP requests whose URL is a provider URL another module keeps under a name (facts http-send and
+        url-const), as llm-call facts: `requests.post(OPENAI_URL)` with the constant imported,
+        `fetch(config.openai.url)`."""
+        if not self.by_kind.get("http-send") or not self.by_kind.get("url-const"):
+            return []
+        found: list[Fact] = []
+        for send in self.by_kind["http-send"]:
+            url = send.values.get("URL", "")
+            root, _, rest = url.partition(".")
+            binding = self.bindings(send.rel).get(root)
+            if binding is None or binding.module is None or binding.module == send.rel:
+                continue
+            parts = url.split(".")
+            name = parts[-1] if rest else binding.imported
+            parent = parts[-2] if rest else ""  # config.openai.url: the url of `openai`, not of `slack`
+            const = next(
+                (
+                    c
+                    for c in self.of("url-const", binding.module)
+                    if strip_quotes(c.values.get("NAME")) == name
+                    and strip_quotes(c.values.get("OWNER") or parent) == parent
+                ),
+                None,
+            )
+            if const is not None:
+                endpoint = const.values.get("ENDPOINT", "")
+                values = {"URL": url, "ENDPOINT": endpoint, "CALLEE": send.values.get("CALLEE", "")}
+                found.append(replace(send, kind="llm-call", label="http", values=values))
+        return found
 
     # --- lookups ------------------------------------------------------------------------------
 
@@ -309,6 +343,11 @@ class ProjectIndex:
         name = call.values.get("NAME", "")
         obj = call.values.get("OBJ")
         rel = call.rel
+        maker = call.values.get("MAKER")
+        if maker is not None:  # a method of what a function made: every class a factory may return
+            made = self._methods_made_by(rel, maker, name)
+            if made or obj is None:
+                return made
         if obj is None:
             local = self._functions_named(rel, name)
             if local:
@@ -325,6 +364,37 @@ class ProjectIndex:
         if binding and binding.module:
             return self._functions_named(binding.module, name)
         return []
+
+    def _methods_made_by(self, rel: str, maker: str, name: str) -> list[Fact]:
+        """Methods `name` of the classes the factory `maker` (called in `rel`) may return."""
+        found: list[Fact] = []
+        for factory in self.resolve_name(rel, maker):
+            for module in self._classes_returned_by(factory):
+                found += self._functions_named(module, name)
+        return list({(fn.rel, fn.line): fn for fn in found}.values())
+
+    def _classes_returned_by(self, factory: Fact) -> list[str]:
+        """The files defining the classes `factory` returns: directly, or as entries of a table it indexes."""
+        classes: list[tuple[str, str]] = []  # (file where the name is used, class name)
+        for fact in self.inside("provider-factory", factory):
+            cls, table = fact.values.get("CLASS"), fact.values.get("MAP")
+            if cls is not None and table is None:  # returns an instance of CLASS
+                classes.append((factory.rel, cls))
+            elif table is not None and cls is None:  # returns an entry of the table MAP
+                home = factory.rel
+                entries = [f for f in self.of("provider-factory", home) if f.values.keys() >= {"CLASS", "MAP"}]
+                if not any(f.values["MAP"] == table for f in entries):  # a table imported from another module
+                    binding = self.bindings(home).get(table)
+                    if binding is None or binding.module is None:
+                        continue
+                    home, table = binding.module, binding.imported
+                    entries = [f for f in self.of("provider-factory", home) if f.values.keys() >= {"CLASS", "MAP"}]
+                classes += [(home, f.values["CLASS"]) for f in entries if f.values["MAP"] == table]
+        modules: list[str] = []
+        for where, cls in classes:
+            binding = self.bindings(where).get(cls)
+            modules.append(binding.module if binding and binding.module else where)
+        return list(dict.fromkeys(modules))
 
     def calls_to(self, fn: Fact) -> list[Fact]:
         """The calls that may run `fn` (see resolve_call), in found order; functions are told apart by (file, line)."""
