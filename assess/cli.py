@@ -340,7 +340,11 @@ def _assess_and_report(root: Path, args: argparse.Namespace, display_root: str |
     settings = _settings(root, args)
     report = _report_options(args)  # a bad --history fails before the scan, not after it
     verifications = _verify(getattr(args, "verify", None))
-    result = run_assessment(root, _catalog(), _options(root, args, settings, display_root), None, verifications)
+    catalog = _catalog()
+    from assess.config import check_known_ids
+
+    check_known_ids(root, settings, set(catalog.checks))  # a typo in the project's config names its line
+    result = run_assessment(root, catalog, _options(root, args, settings, display_root), None, verifications)
     _note_cut_short(result)
     outputs = settings.outputs.targets()
     failed = write_outputs(result, outputs, report)

@@ -93,6 +93,18 @@ _ENV: dict[str, str] = {
 }
 
 
+def check_known_ids(root: Path, settings: Settings, known: set[str]) -> None:
+    """InputError naming the project's config file and line when it names a check the catalog lacks
+    (`disable`, `[severity]`); ids given by flags or the environment are left to the caller's message."""
+    _, path, text = _read_file_settings(root)
+    if path is None:
+        return
+    for check_id in (*settings.disable, *settings.severity):
+        if check_id not in known and check_id in text:
+            line = next((n for n, row in enumerate(text.splitlines(), 1) if check_id in row), None)
+            raise InputError(f"unknown check id '{check_id}' (see 'assess checks')", path, line)
+
+
 def _line_of_key(text: str, key: str) -> int | None:
     match = re.search(rf"(?m)^\s*\"?{re.escape(key)}\"?\s*=", text)
     return text.count("\n", 0, match.start()) + 1 if match else None

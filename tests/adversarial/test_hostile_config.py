@@ -163,3 +163,18 @@ def test_a_committed_assess_folder_linking_out_is_refused(
     flags = ["--answers", str(tmp_path / "a.yaml"), "--ignore-file", str(tmp_path / "i.yaml")]
     code, err = _run(["scan", str(project), "-q", *flags], capsys)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "line"),
+    [
+        (".assess.toml", 'exclude = ["x/**"]\ndisable = ["no-such-check"]\n', 2),
+        ("pyproject.toml", '[tool.assess]\n\n[tool.assess.severity]\nmade-up-check = "low"\n', 4),
+    ],
+)
+def test_an_unknown_check_id_in_the_config_names_the_file_and_line(
+    name: str, body: str, line: int, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / name).write_text(body)
+    code, err = _run(["scan", str(project), "-q"], capsys)
+    assert code == 2 and f"{name}:{line}:" in err and "unknown check id" in err and err.count("\n") == 1, err
