@@ -126,3 +126,37 @@ def test_verify_failure_is_one_line(
     expected = "RuntimeError" if outcome == "raises" else "Not verified at OpenAI: OpenAI: 401 the key was refused"
     assert expected in toasts[0]
     assert "boom" not in toasts[0]
+
+
+def test_admin_key_never_shown(
+    demo_root: Path, catalog: Catalog, answers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real OpenAI reading, refused at a closed local port: one line, and the key from the environment is
+    in no toast, no screen and no stored reading."""
+    import socket
+
+    import assess.verify.http
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: every connection is refused
+    key = "sk-admin-" + "Zq7" * 12
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", key)
+    monkeypatch.setenv("OPENAI_ADMIN_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setattr(assess.verify.http, "BACKOFF_S", 0.0)
+    app, toasts = openai_app(demo_root, catalog, answers)
+
+    async def scenario() -> None:
+        async with app.run_test() as pilot:
+            await to_spend_limit(app, pilot)
+            await pilot.press("v")
+            await until(pilot, lambda: bool(app.session.verifications))
+            await pilot.pause()
+            screen = app.export_screenshot()
+            assert key not in screen and key[:16] not in screen
+
+    run(scenario)
+    assert [t for t in toasts if "not verified" in t.lower()] == [toasts[-1]]
+    assert "cannot connect" in toasts[-1]
+    assert all(key[:16] not in t for t in toasts)
+    assert key[:16] not in app.session.verifications[0].model_dump_json()
