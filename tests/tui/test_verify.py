@@ -91,6 +91,11 @@ def test_verify_answers_the_billing_question(
             # later results (the amount follows from the verified limit) use the reading too
             cap = next(a for a in app.result.answers if a.question == "spend-cap-amount")
             assert (cap.value, cap.source) == ("500", "verified:openai")
+            await pilot.press("r")  # the results say where the answers were read
+            await pilot.pause()
+            summary = plain(app.screen.query_one("#headline", Static).content)
+            assert "✓ Spend limit verified at OpenAI: $500/month (org-[bold]demo" in summary
+            assert "contradicts the evidence (spend-limit)" in summary
 
     run(scenario)
     assert "verify: reading OpenAI settings …" in toasts
