@@ -223,7 +223,9 @@ class AssessApp(App[int]):
             self.post_message(VerifyDone(read))
 
     def on_verify_progress(self, message: VerifyProgress) -> None:
-        self.notify(visible(message.line), title="Verify", timeout=4, markup=False)
+        # one toast as each provider starts; its per-project steps ("OpenAI project 3/20") would flood the screen
+        if message.line.startswith("verify: reading "):
+            self.notify(visible(message.line), title="Verify", timeout=4, markup=False)
 
     def on_verify_done(self, message: VerifyDone) -> None:
         from assess.verify import headline

@@ -26,6 +26,7 @@ def openai_with_limit(names: Iterable[str], note: Any = None, *, errors: bool = 
     assert tuple(names) == ("openai",), "the scan found OpenAI only: only OpenAI is read"
     if note:
         note("verify: reading OpenAI settings …")
+        note("verify: OpenAI project 1/2")  # a step within the provider: no toast of its own
     return [
         Verification(
             provider="openai",
@@ -98,7 +99,8 @@ def test_verify_answers_the_billing_question(
             assert "contradicts the evidence (spend-limit)" in summary
 
     run(scenario)
-    assert "verify: reading OpenAI settings …" in toasts
+    assert toasts[0] == "verify: reading OpenAI settings …"
+    assert len(toasts) == 2, "one progress line and one outcome line for the one provider"
     assert any(t.startswith("Spend limit verified at OpenAI: $500/month (org-[bold]demo") for t in toasts)
 
 
