@@ -25,7 +25,16 @@ from assess.catalog import Catalog, load_catalog
 from assess.errors import InputError, OutputUnavailable
 from assess.formats import FORMATS, TUI_KEYS, OutputFormat, render
 from assess.models import AssessmentResult
-from assess.tui.messages import ReportFailed, ReportWritten, ScanFailed, ScanLanded, ScanProgress
+from assess.tui.messages import (
+    ReportFailed,
+    ReportWritten,
+    ScanFailed,
+    ScanLanded,
+    ScanProgress,
+    VerifyDone,
+    VerifyFailed,
+    VerifyProgress,
+)
 from assess.tui.safe import display_path, visible
 from assess.tui.screens.questions import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
@@ -184,6 +193,58 @@ class AssessApp(App[int]):
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.scan_line = f"Scan failed: {message.reason[:200]} (answers still count)"
         self.notify(message.reason, title="Scan failed", severity="error", timeout=15, markup=False)
+
+    # --- verification at the providers ---------------------------------------------------------
+
+    def verify(self) -> None:
+        """Read the billing settings of the providers the scan found (read-only; credentials from the
+        environment only), in a worker thread; each outcome arrives as a toast of one line."""
+        if not self.session.scanned:
+            self.notify("Wait for the scan: it finds the providers to verify.", title="Verify", markup=False)
+            return
+        names = self.session.verify_names()
+        if not names:
+            self.notify("The scan found no paid provider to verify.", title="Verify", markup=False)
+            return
+        self._verify(names)
+
+    @work(thread=True, exclusive=True, group="verify")
+    def _verify(self, names: tuple[str, ...]) -> None:
+        from assess.verify import run_verification
+
+        def note(line: str) -> None:
+            self.post_message(VerifyProgress(line))
+
+        try:
+            read = run_verification(names, note, errors=False)
+        except Exception as exc:  # a verification bug must not take the answers down with it
+            self.post_message(VerifyFailed(type(exc).__name__))
+        else:
+            self.post_message(VerifyDone(read))
+
+    def on_verify_progress(self, message: VerifyProgress) -> None:
+        # one toast as each provider starts; its per-project steps ("OpenAI project 3/20") would flood the screen
+        if message.line.startswith("verify: reading "):
+            self.notify(visible(message.line), title="Verify", timeout=4, markup=False)
+
+    def on_verify_done(self, message: VerifyDone) -> None:
+        from assess.verify import headline
+
+        self.session.add_verifications(message.verifications)
+        self.forget_result()
+        self.bump()
+        for v in message.verifications:
+            bad = bool(v.errors) and not v.answers
+            self.notify(visible(headline(v)), title="Verify", severity="error" if bad else "information", markup=False)
+
+    def on_verify_failed(self, message: VerifyFailed) -> None:
+        self.notify(
+            f"verification failed ({message.reason}); the answers stay as given",
+            title="Verify",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     # --- navigation ------------------------------------------------------------------------
 

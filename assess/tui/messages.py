@@ -9,6 +9,7 @@ from textual.message import Message
 
 from assess.assessment import ScanSnapshot
 from assess.catalog import Catalog
+from assess.models import Verification
 
 
 @dataclass
@@ -38,4 +39,19 @@ class ReportWritten(Message):
 @dataclass
 class ReportFailed(Message):
     kind: str
+    reason: str
+
+
+@dataclass
+class VerifyProgress(Message):
+    line: str  # "verify: reading OpenAI settings …" (never a credential: none reaches the verify notes)
+
+
+@dataclass
+class VerifyDone(Message):
+    verifications: list[Verification]  # one per provider asked, errors included
+
+
+@dataclass
+class VerifyFailed(Message):
     reason: str

@@ -17,7 +17,15 @@ from assess.assessment import ScanSnapshot, build_result
 from assess.catalog import Catalog, load_questions
 from assess.errors import InputError
 from assess.formats import TUI_KEYS
-from assess.models import CHECKLIST_ORDER, AnswerSource, AssessmentResult, Coverage, Question, StoredAnswer
+from assess.models import (
+    CHECKLIST_ORDER,
+    AnswerSource,
+    AssessmentResult,
+    Coverage,
+    Question,
+    StoredAnswer,
+    Verification,
+)
 from assess.questionnaire import QuestionState, question_flow
 
 
@@ -91,6 +99,8 @@ class Session:
     snapshot: ScanSnapshot | None = None
     current: str | None = None  # the question on screen, by id (positions move as answers change)
     stale_answer_days: int = 180  # older answers are flagged for review (settings: stale_answer_days)
+    # the providers' settings read this session (`v` on a billing question); kept in memory only
+    verifications: list[Verification] = field(default_factory=list)
 
     @classmethod
     def open(
@@ -135,7 +145,25 @@ class Session:
         return sorted(states, key=lambda s: CHECKLIST_ORDER.index(s.question.checklist))
 
     def result(self) -> AssessmentResult:
-        return build_result(self._scan(), self.catalog, self.stored, stale_answer_days=self.stale_answer_days)
+        return build_result(
+            self._scan(),
+            self.catalog,
+            self.stored,
+            stale_answer_days=self.stale_answer_days,
+            verifications=self.verifications,
+        )
+
+    def verify_names(self) -> tuple[str, ...]:
+        """The verifications (assess/verify names, as `assess scan --verify` takes them) that read the billing of
+        the paid providers the scan found; none before the scan lands or when it found none."""
+        from assess.verify import BILLED_BY, parse_names
+
+        return parse_names(",".join(BILLED_BY[p] for p in self._scan().providers if p in BILLED_BY))
+
+    def add_verifications(self, read: list[Verification]) -> None:
+        """Keep what was just read; a provider read again replaces its earlier reading."""
+        fresh = {v.provider for v in read}
+        self.verifications = [v for v in self.verifications if v.provider not in fresh] + list(read)
 
     def state(self, qid: str | None) -> QuestionState | None:
         return next((s for s in self.flow() if s.question.id == qid), None)

@@ -149,3 +149,18 @@ def test_the_tui_and_the_cli_read_settings_into_the_same_options(
     assert from_tui == from_cli
     assert from_cli.answers_path == project / "ops" / "answers.yaml"
     assert from_cli.ignore_path == project / "ops" / "ignore.yaml"
+
+
+def test_verify_names_and_readings(session: Session, demo_root: Path) -> None:
+    from assess.models import Verification
+
+    assert session.verify_names() == (), "before the scan no provider is known"
+    session.snapshot = frozen_snapshot(demo_root)  # Anthropic and OpenAI
+    assert set(session.verify_names()) == {"anthropic", "openai"}
+    first = Verification(provider="openai", read_at="2026-12-07T10:00:00+00:00", errors=["OpenAI: HTTP 503"])
+    other = Verification(provider="anthropic", read_at="2026-12-07T10:00:00+00:00")
+    session.add_verifications([first, other])
+    again = Verification(provider="openai", read_at="2026-12-07T11:00:00+00:00", answers={"spend-limit": "none"})
+    session.add_verifications([again])
+    assert session.verifications == [other, again], "a provider read again replaces its earlier reading"
+    assert session.result().verifications == [other, again]

@@ -3,6 +3,9 @@
 Keys: a number picks that choice (`y`/`n` for yes/no, `?` for not sure); Enter or a click accepts the
 highlighted choice (the saved answer, else what the code showed); ← back, → next, `s` skips to the
 next unanswered question, `r` shows the results, `q` quits. Every answer is written as it is given.
+On a billing question `v` reads the spend limits and alerts at the providers the scan found (read-only,
+credentials from the environment only, in the background); what they prove answers those questions as
+"verified at <provider>", and an answer of the person's that says otherwise is shown as a contradiction.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from assess.errors import InputError
 from assess.models import AnswerSource
 from assess.tui.safe import display_path
 from assess.tui.widgets.choice_list import ChoiceList
-from assess.tui.widgets.question_card import QuestionCard
+from assess.tui.widgets.question_card import QuestionCard, Verified
 from assess.tui.widgets.summary_view import exposure_text
 from assess.tui.widgets.top_bar import TopBar
 
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 
 # Questions whose answers feed the spend estimate: show the estimate as it stands while asking them.
 COST_INPUTS = frozenset({"provider-tier", "spend-cap-amount"})
+# Questions the providers' own settings can answer (assess/verify): `v` shows on these.
+VERIFIABLE = frozenset({"spend-limit", "spend-cap-amount", "spend-alerts", "usage-alerts", "provider-tier"})
 
 
 class QuestionScreen(Screen[None]):
@@ -39,6 +44,7 @@ class QuestionScreen(Screen[None]):
         Binding("right", "forward", "Next", key_display="→", priority=True),
         Binding("s", "skip", "Skip"),
         Binding("r", "results", "Results"),
+        Binding("v", "verify", "Verify at provider", id="verify"),
         Binding("question_mark", "choose_value('not-sure')", "Not sure", show=False),
         Binding("y", "choose_value('yes')", "Yes", show=False),
         Binding("n", "choose_value('no')", "No", show=False),
@@ -82,9 +88,29 @@ class QuestionScreen(Screen[None]):
             note=f"answers: {display_path(session.answers_path)}",
         )
         context = exposure_text(self.assess.result.exposure) if state.question.id in COST_INPUTS else None
-        self.query_one(QuestionCard).show(state, session.catalog, session.scanned, context)
+        verified = self._verified(state.question.id)
+        self.query_one(QuestionCard).show(state, session.catalog, session.scanned, context, verified)
         stale = state.stored is not None and state.question.id in self.assess.stale
-        self.query_one(ChoiceList).show(state, stale)
+        self.query_one(ChoiceList).show(state, stale, verified)
+        self.refresh_bindings()  # `v` shows only on the billing questions
+
+    def _verified(self, qid: str) -> Verified | None:
+        """The answer the providers' settings give to `qid`, if any was read this session."""
+        answer = next((a for a in self.assess.result.answers if a.question == qid), None)
+        if answer is None or not answer.source.startswith("verified:"):
+            return None
+        provider = answer.source.removeprefix("verified:")
+        reading = next((v for v in self.assess.session.verifications if v.provider == provider), None)
+        return Verified(answer, reading)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "verify":
+            return self.assess.session.current in VERIFIABLE
+        return True
+
+    def action_verify(self) -> None:
+        if self.assess.session.current in VERIFIABLE:
+            self.assess.verify()
 
     # --- answering -------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from assess.models import Choice
 from assess.questionnaire import QuestionState
+from assess.tui.widgets.question_card import Verified
 
 SHORTCUTS = {"yes": "y", "no": "n", "not-sure": "?"}
 
@@ -33,13 +34,17 @@ def keys_hint(state: QuestionState) -> str:
     return text
 
 
-def choice_marks(choice: Choice, state: QuestionState, stale: bool = False) -> str:
+def choice_marks(choice: Choice, state: QuestionState, stale: bool = False, verified: Verified | None = None) -> str:
     marks: list[str] = []
     if choice.value == state.detected:
         marks.append("◆ found in code")
+    if verified is not None and choice.value == verified.answer.value:
+        marks.append(f"◆ verified at {verified.provider}")
     if state.stored is not None and choice.value == state.stored.value:
         if state.contradicts:
             marks.append("● your answer, contradicts the code")
+        elif verified is not None and verified.answer.user_value is not None:
+            marks.append(f"● your answer, contradicts {verified.provider}")
         else:
             marks.append("● saved long ago: still true?" if stale else "● saved")
     return "  ".join(marks)
@@ -66,6 +71,7 @@ class ChoiceList(OptionList):
         self._state: QuestionState | None = None
         self._marked: int | None = None  # the option showing ▶
         self._stale = False
+        self._verified: Verified | None = None
 
     def _prompt(self, index: int, highlighted: bool) -> Text:
         assert self._state is not None
@@ -73,18 +79,21 @@ class ChoiceList(OptionList):
         prompt = Text("▶ " if highlighted else "  ", style="bold")
         prompt.append(f" {key_for(index, choice)} ", style="bold reverse")
         prompt.append("  " + choice.label)
-        marks = choice_marks(choice, self._state, self._stale)
+        marks = choice_marks(choice, self._state, self._stale, self._verified)
         if marks:
             prompt.append("   " + marks, style="italic")
         return prompt
 
-    def show(self, state: QuestionState, stale: bool = False) -> None:
-        """List the choices; `stale` marks a saved answer older than the configured age."""
+    def show(self, state: QuestionState, stale: bool = False, verified: Verified | None = None) -> None:
+        """List the choices; `stale` marks a saved answer older than the configured age, `verified` the answer
+        a provider's settings gave (highlighted unless the code showed one)."""
         self._state = state
         self._stale = stale
+        self._verified = verified
         self.values = [c.value for c in state.question.choices]
         stored = state.stored.value if state.stored else None
-        preselect = stored if stored is not None else state.detected
+        proven = state.detected or (verified.answer.value if verified else None)
+        preselect = stored if stored is not None else proven
         chosen = self.values.index(preselect) if preselect in self.values else None
         self.set_options(Option(self._prompt(i, i == chosen), id=v) for i, v in enumerate(self.values))
         self._marked = chosen

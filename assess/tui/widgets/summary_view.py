@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from assess.models import AssessmentResult, Exposure
+from assess.tui.safe import visible
 
 # A mark and a word for each status: the meaning never rests on colour alone.
 MARKS = {
@@ -45,7 +46,14 @@ def headline(result: AssessmentResult, unanswered: int, scanned: bool, stale_day
         names = ", ".join(a.question for a in contradicted)
         text.append(f"\n⚠ {len(contradicted)} answer{'s' if len(contradicted) != 1 else ''} contradict")
         text.append("s" if len(contradicted) == 1 else "")
-        text.append(f" the code ({names}); the evidence counts, your answer is kept in the report")
+        against = "the code" if all(a.source == "detected" for a in contradicted) else "the evidence"
+        text.append(f" {against} ({names}); the evidence counts, your answer is kept in the report")
+    if result.verifications:
+        from assess.verify import headline as reading_line
+
+        for reading in result.verifications:  # provider text: appended as plain text, never markup
+            text.append("\n✓ " if reading.answers else "\n· ")
+            text.append(visible(reading_line(reading)))
     return text
 
 
