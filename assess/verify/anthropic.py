@@ -19,7 +19,7 @@ from typing import Any
 
 from assess.models import Verification
 from assess.verify import cost_lines, now_iso
-from assess.verify.http import ProviderError, get_json
+from assess.verify.http import Get, ProviderError, get_json, pages
 
 BASE_URL = "https://api.anthropic.com/v1"
 KEY_ENV = "ANTHROPIC_ADMIN_KEY"
@@ -53,19 +53,13 @@ def verify(note: Callable[[str], None], base_url: str | None = None) -> Verifica
     return result
 
 
-Get = Callable[[str, dict[str, str] | None], dict[str, Any]]
-
-
 def _read_workspaces(get: Get, result: Verification, note: Callable[[str], None]) -> None:
     workspaces: list[dict[str, Any]] = []
-    query = {"limit": "100"}
     try:
-        for _ in range(20):
-            page = get("/organizations/workspaces", query)
+        for page in pages(
+            get, "/organizations/workspaces", {"limit": "100"}, cursor="last_id", param="after_id", limit=20
+        ):
             workspaces.extend(w for w in page.get("data") or [] if isinstance(w, dict) and not w.get("archived_at"))
-            if not page.get("has_more") or not page.get("last_id"):
-                break
-            query["after_id"] = str(page["last_id"])
     except ProviderError as exc:
         result.errors.append(f"Anthropic: workspaces not read: {_why(exc)}")
         return
@@ -90,14 +84,10 @@ def _read_costs(get: Get, result: Verification) -> None:
     query = {"starting_at": start.isoformat().replace("+00:00", "Z"), "bucket_width": "1d", "limit": "31"}
     days: list[tuple[str, float]] = []
     try:
-        for _ in range(5):
-            page = get("/organizations/cost_report", query)
+        for page in pages(get, "/organizations/cost_report", query, cursor="next_page", param="page", limit=5):
             for bucket in page.get("data") or []:
                 cents = sum(_cents(r) for r in bucket.get("results") or [] if isinstance(r, dict))
                 days.append((str(bucket.get("starting_at", "")), cents / 100))
-            if not page.get("has_more") or not page.get("next_page"):
-                break
-            query["page"] = str(page["next_page"])
     except ProviderError as exc:
         result.errors.append(f"Anthropic: cost report not read: {_why(exc)}")
         return

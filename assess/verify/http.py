@@ -11,7 +11,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from typing import Any
+
+Get = Callable[[str, dict[str, str] | None], dict[str, Any]]  # (path, query) -> the JSON body
 
 TIMEOUT_S = 10.0
 RETRIES = 2  # at most: three attempts in all
@@ -102,3 +105,17 @@ def _error_code(exc: urllib.error.HTTPError) -> str:
         if isinstance(code, str) and code.replace("_", "").replace(".", "").isalnum():
             return code
     return ""
+
+
+def pages(
+    get: Get, path: str, query: dict[str, str], *, cursor: str, param: str, limit: int
+) -> Iterator[dict[str, Any]]:
+    """Each page of a paginated list, at most `limit`: while a page says `has_more`, the next one is asked
+    with `param` set to that page's `cursor` field (`last_id` -> `after`, `next_page` -> `page`...)."""
+    query = dict(query)
+    for _ in range(limit):
+        page = get(path, query)
+        yield page
+        if not page.get("has_more") or not page.get(cursor):
+            return
+        query[param] = str(page[cursor])

@@ -16,7 +16,7 @@ from typing import Any
 
 from assess.models import Verification
 from assess.verify import cost_lines, money, now_iso
-from assess.verify.http import ProviderError, get_json
+from assess.verify.http import ProviderError, get_json, pages
 
 BASE_URL = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_ADMIN_KEY"
@@ -55,15 +55,8 @@ class _Api:
 
     def pages(self, path: str, params: dict[str, str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Every item of a cursor list (`has_more`, `last_id`, `after=`), at most `limit` pages."""
-        items: list[dict[str, Any]] = []
-        query = dict(params or {})
-        for _ in range(limit):
-            page = self.get(path, query)
-            items.extend(d for d in page.get("data") or [] if isinstance(d, dict))
-            if not page.get("has_more") or not page.get("last_id"):
-                break
-            query["after"] = str(page["last_id"])
-        return items
+        found = pages(self.get, path, params or {}, cursor="last_id", param="after", limit=limit)
+        return [d for page in found for d in page.get("data") or [] if isinstance(d, dict)]
 
 
 def _limit(api: _Api, path: str) -> float | None:
@@ -146,14 +139,10 @@ def _read_costs(api: _Api, result: Verification) -> None:
     query = {"start_time": str(start), "bucket_width": "1d", "limit": str(COST_DAYS + 2)}
     days: list[tuple[int, float]] = []
     try:
-        for _ in range(5):
-            page = api.get("/organization/costs", query)
+        for page in pages(api.get, "/organization/costs", query, cursor="next_page", param="page", limit=5):
             for bucket in page.get("data") or []:
                 total = sum(_amount(r) for r in bucket.get("results") or [] if isinstance(r, dict))
                 days.append((int(bucket.get("start_time", 0)), total))
-            if not page.get("has_more") or not page.get("next_page"):
-                break
-            query["page"] = str(page["next_page"])
     except ProviderError as exc:
         result.errors.append(f"OpenAI: costs not read: {_why(exc)}")
         return
