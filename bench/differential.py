@@ -6,7 +6,8 @@
 For each tree it runs a whole assessment in this process (no cache) and keeps what a user can see of each
 finding (check, path, line, column, message, snippet, severity, fingerprint) plus the project summary
 (files scanned and skipped, languages, providers, models, checks run). The bench corpus (bench/corpus.py)
-is included when it has been built; `--no-corpus` leaves it out.
+is included when it has been built; `--no-corpus` leaves it out. `--extra DIR` adds every folder in DIR as
+a tree (for instance the real-code snapshots: a change meant to be faster must not change what they report).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 
-def _trees(with_corpus: bool) -> dict[str, Path]:
+def _trees(with_corpus: bool, extra: list[Path]) -> dict[str, Path]:
     from assess import paths
 
     trees: dict[str, Path] = {"demo": paths.demo_project_dir()}
@@ -34,6 +35,8 @@ def _trees(with_corpus: bool) -> dict[str, Path]:
         import corpus as corpus_mod
 
         trees["bench-corpus"] = corpus_mod.build().one
+    for folder in extra:
+        trees.update((f"extra/{tree.name}", tree) for tree in sorted(folder.iterdir()) if tree.is_dir())
     return trees
 
 
@@ -68,9 +71,10 @@ def main() -> int:
     action.add_argument("--save", metavar="FILE")
     action.add_argument("--compare", metavar="FILE")
     parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument("--extra", metavar="DIR", type=Path, action="append", default=[])
     args = parser.parse_args()
     os.environ["ASSESS_NO_CACHE"] = "1"
-    pictures = {name: _picture(root) for name, root in _trees(not args.no_corpus).items()}
+    pictures = {name: _picture(root) for name, root in _trees(not args.no_corpus, args.extra).items()}
     if args.save:
         Path(args.save).write_text(json.dumps(pictures, indent=1, sort_keys=True), encoding="utf-8")
         total = sum(len(p["findings"]) for p in pictures.values())
