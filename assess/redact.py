@@ -41,6 +41,10 @@ WELL_KNOWN = tuple(
 # nothing (Python and C join adjacent literals); pieces may sit on separate lines.
 _LITERAL = r"(?:\"[^\"\\\n]*\"|'[^'\\\n]*'|`[^`\\\n$]*`)"
 _LITERAL_RE = re.compile(_LITERAL)
+# Every WELL_KNOWN shape and every _TOKEN holds a run of at least this many of these characters: text without
+# one has nothing for them to redact (the test of most fact snippets, which are ordinary code lines).
+RUN_FLOOR = 15
+_RUN = re.compile(rf"[A-Za-z0-9_\-+/=.]{{{RUN_FLOOR},}}")
 _CONCAT = re.compile(rf"{_LITERAL}(?:\s*(?:(?:\+|\.\.?)\s*)?{_LITERAL})+")
 
 
@@ -159,6 +163,8 @@ def redact_text(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> str:
     of a secret split into strings, and every random-looking long token redacted."""
     if "'" in text or '"' in text or "`" in text:
         text = redact_pieces(text, split_pieces(text, shapes))
+    if not shapes and not _RUN.search(text):
+        return text
     for pattern in (*shapes, *WELL_KNOWN):
         text = pattern.sub(_redact_match, text)
     return _TOKEN.sub(_token, text)

@@ -75,3 +75,54 @@ def test_a_path_loses_only_the_component_that_is_a_key() -> None:
     assert Redactor().path(f"web/{key}.js") == f"web/{redact(key)}.js"
     for path in ("src/MyApplicationBackend2024Service/index.ts", "dist/assets/index-3f9a8b7c6d5e4f3a.js"):
         assert Redactor().path(path) == path
+
+
+def _within(items: object, allowed: set[int]) -> bool:
+    """Whether every character a parsed regex can match (lookarounds aside) is in `allowed`."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    def chars_of(kind: object, value: object) -> list[int] | None:
+        if kind is c.LITERAL:
+            return [value]  # type: ignore[list-item]
+        if kind is c.RANGE:
+            low, high = value  # type: ignore[misc]
+            return list(range(low, high + 1))
+        return None  # a category (\\w, \\d...) or a negation: not within a fixed set
+
+    for op, arg in items:  # type: ignore[attr-defined]
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op in (c.LITERAL, c.IN):
+            for kind, value in arg if op is c.IN else [(op, arg)]:
+                found = chars_of(kind, value)
+                if found is None or not set(found) <= allowed:
+                    return False
+            continue
+        if op is c.SUBPATTERN:
+            inner = [arg[-1]]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            inner = [arg[2]]
+        elif op is c.BRANCH:
+            inner = arg[1]
+        else:
+            return False  # anything else (a backreference, any character): not a fixed set
+        if not all(_within(part, allowed) for part in inner):
+            return False
+    return True
+
+
+def test_every_shape_free_secret_holds_the_run_redact_text_looks_for_first() -> None:
+    """redact_text skips shape-free text with no long run: every shape it would redact must need one."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    from assess.redact import _TOKEN, RUN_FLOOR, WELL_KNOWN
+
+    allowed = {ord(ch) for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=."}
+    for pattern in (*WELL_KNOWN, _TOKEN):
+        parsed = _parser.parse(pattern.pattern)
+        assert parsed.getwidth()[0] >= RUN_FLOOR, pattern.pattern
+        assert _within(parsed, allowed), pattern.pattern
+    # and the fast path changes nothing: short runs stay, long ones are still redacted
+    line = 'key = "AKIAABCDEFGHIJKLMNOP"  # aws'
+    assert "ABCDEFGHIJKLMNOP" not in redact_text(line)
+    assert redact_text("x = call(a, b)  # short words only") == "x = call(a, b)  # short words only"

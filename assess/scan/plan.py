@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assess.models import Check
+from assess.scan.matching.backed import backed_config
 from assess.scan.matching.factscan import FactPlan, plan_facts
 from assess.scan.matching.lexicon import Lexicon
 from assess.scan.matching.rulegate import RuleGate, literals
@@ -49,6 +50,8 @@ class ScanPlan:
     requires: dict[str, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
     # the literals every match of each rule config needs (rulegate.py): derived at catalog load
     gate: RuleGate = field(default_factory=RuleGate, compare=False, metadata=DERIVED)
+    # per (check id, language): its config with `llm-call` filled per file from the file's facts (backed.py)
+    backed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, compare=False, metadata=DERIVED)
 
     @classmethod
     def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
@@ -80,12 +83,16 @@ class ScanPlan:
         fact_plan = plan_facts(catalog.facts, project)
         words = fact_plan.keywords()
         words.update(w for groups in requires.values() for group in groups for w in group)
+        backed: dict[tuple[str, str], dict[str, Any]] = {}
         for language, entries in by_language.items():
             for check, keywords in entries:
                 words.update(keywords)
                 rule = check.rule_for(language)
                 words.update(literals(gate.formula(rule)) if rule is not None else ())
-        for variants in fact_plan.tree.values():
+                config = backed_config(rule) if rule is not None else None
+                if config is not None:
+                    backed[(check.id, language)] = config
+        for variants in (*fact_plan.tree.values(), *fact_plan.piggyback.values()):
             words.update(w for v in variants for w in literals(gate.formula(v.config)))
         reach = frozenset(f.id for f in catalog.facts.values() if f.reach)
         deferrable = frozenset(f.id for f in catalog.facts.values() if f.deferrable)
@@ -102,6 +109,7 @@ class ScanPlan:
             deferrable,
             requires,
             gate,
+            backed,
         )
 
     def without_deferral(self) -> ScanPlan:

@@ -27,6 +27,7 @@ from assess.scan.files.languages import (
     script_regions,
 )
 from assess.scan.files.roles import BACKEND, file_role, is_test_path, scope_applies
+from assess.scan.matching.backed import fill, needs_util
 from assess.scan.matching.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
 from assess.scan.matching.importgraph import specifiers
 from assess.scan.matching.keys import KeyPlace, bundle_role, public_prefixes
@@ -341,17 +342,26 @@ def _match_structural(
     if nesting_exceeds(root, MAX_NESTING):
         matcher.cut_short = True
         return
+    calls = None  # the LLM calls of this tree, from its facts: what backed checks test (backed.py)
+    if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
+        extras = [v for v in plan.fact_plan.extra_variants(lang, words) if plan.gate.may_match(v.config, words)]
+        variants = [*anchors, *extras]
+        calls = collect_tree_facts(root, matcher.rel, lang, role, code, plan.fact_plan, variants, facts_out)
     for check in checks:
+        config = check.rule_for(lang)
+        backed = plan.backed.get((check.id, lang)) if calls is not None else None
+        if backed is not None and calls is not None:
+            if not calls and needs_util(backed["rule"]):
+                continue  # only an LLM call can match, and this file has none
+            config = fill(backed, calls)
         try:
-            nodes = root.find_all(cast("Config", check.rule_for(lang)))
+            nodes = root.find_all(cast("Config", config))
             once = check.once_within.get(lang) or check.once_within.get(_RULE_FAMILY.get(lang, lang))
             for node in _first_per_construct(nodes, once) if once else nodes:
                 start = node.range().start
                 matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
         except Exception as exc:  # one broken check marks its item unknown; the file's other checks still run
             matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
-    if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
-        collect_tree_facts(root, matcher.rel, lang, role, code, words, plan.fact_plan, anchors, facts_out)
 
 
 # Deeper than this, rule matching is cut short: tree-sitter finds a node's parent by walking down from the

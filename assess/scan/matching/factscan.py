@@ -17,6 +17,7 @@ from ast_grep_py import Config, SgNode
 from assess.models import Check
 from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
+from assess.scan.matching.backed import BACKING_FACT, NOT_BACKING, backed_config, fill, needs_util
 from assess.scan.matching.regexstart import with_start
 from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
 
@@ -63,6 +64,12 @@ class TreeVariant:
     config: dict[str, Any]
     paths: re.Pattern[str] | None = None
     template: str = ""  # a dynamic rule's config as JSON, `{names}` filled per file by replacing text
+    backed: dict[str, Any] | None = None  # the config with `llm-call` filled per file from its facts (backed.py)
+
+    @property
+    def backs(self) -> bool:
+        """Whether this variant's matches are the nodes of the `llm-call` util for backed rules."""
+        return self.fact.id == BACKING_FACT and self.label not in NOT_BACKING
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +104,20 @@ class FactPlan:
                 for variant in rule.variants(family):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
                     template = json.dumps(variant.rule) if rule.names_from else ""
-                    entry = TreeVariant(rule, variant.label, words, variant.rule, path_pattern(variant.paths), template)
+                    backed = None if rule.names_from else backed_config(variant.rule, rule.captures)
+                    paths = path_pattern(variant.paths)
+                    entry = TreeVariant(rule, variant.label, words, variant.rule, paths, template, backed)
                     target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
                     target.setdefault(family, []).append(entry)
             for tv in rule.text:
                 globs.extend(tv.paths)
                 words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
                 text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, with_start(tv.regex, re.M)))
+        for family in tree.keys() | piggyback.keys():  # backing variants run first (collect_tree_facts)
+            order = [*tree.get(family, ()), *piggyback.get(family, ())]
+            last = max((i for i, v in enumerate(order) if v.backs), default=-1)
+            if any(v.backed is not None for v in order[: last + 1]):
+                raise ValueError(f"{family}: a fact rule backed by {BACKING_FACT} facts is ordered before them")
         return cls(
             {k: tuple(v) for k, v in tree.items()},
             {k: tuple(v) for k, v in piggyback.items()},
@@ -181,9 +195,25 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
     )
 
 
-def _run(root: SgNode, variants: Iterable[TreeVariant], rel: str, role: str, text: str, out: list[Fact]) -> None:
+def _run(
+    root: SgNode,
+    variants: Iterable[TreeVariant],
+    rel: str,
+    role: str,
+    text: str,
+    out: list[Fact],
+    calls: list[SgNode] | None = None,
+) -> None:
+    """Facts of `variants` on one tree; `calls` gathers the nodes of the variants that back `llm-call`."""
     for variant in variants:
-        for node in root.find_all(cast("Config", variant.config)):
+        config = variant.config
+        if variant.backed is not None and calls is not None:
+            if not calls and needs_util(variant.backed["rule"]):
+                continue  # only LLM calls can match, and the file has none
+            config = fill(variant.backed, calls)
+        for node in root.find_all(cast("Config", config)):
+            if calls is not None and variant.backs:
+                calls.append(node)
             out.append(_fact_from(node, variant, rel, role, text))
 
 
@@ -206,16 +236,16 @@ def collect_tree_facts(
     lang: str,
     role: str,
     text: str,
-    words: frozenset[bytes],
     plan: FactPlan,
-    anchors: list[TreeVariant],
+    variants: list[TreeVariant],
     out: list[Fact],
-) -> None:
-    """Every fact of one parsed file: anchors, piggyback facts, then dynamic rules fed by both.
-    `words`: the file's words from the plan's lexicon."""
+) -> list[SgNode]:
+    """Every fact of one parsed file: `variants` (its anchors, then the piggyback facts that may match), then
+    dynamic rules fed by both. Returns the file's LLM-call nodes, for backed rules."""
     found: list[Fact] = []
-    wanted = [v for v in (*anchors, *plan.extra_variants(lang, words)) if path_matches(rel, v.paths)]
-    _run(root, wanted, rel, role, text, found)
+    calls: list[SgNode] = []
+    wanted = [v for v in variants if path_matches(rel, v.paths)]
+    _run(root, wanted, rel, role, text, found, calls)
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
         names = _names(found, variant.fact.names_from)
         if names:
@@ -223,6 +253,7 @@ def collect_tree_facts(
             config = json.loads(variant.template.replace("{names}", filled))
             _run(root, (TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
     out.extend(found)
+    return calls
 
 
 def collect_text_facts(
