@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+_CHUNK = 1 << 16
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -26,7 +27,7 @@ def read_capped(path: Path | str, limit: int, *, pipe_ok: bool = False) -> bytes
     it cannot be opened. `pipe_ok`: a path the user named may be a pipe (`--baseline <(git show ...)`),
     read to its end or the limit; never one the scanned project names."""
     fd = os.open(path, _FLAGS)
-    with os.fdopen(fd, "rb", closefd=True) as handle:
+    try:  # os.read on the descriptor: a buffered file object costs more than the read of a small file
         st = os.fstat(fd)
         if pipe_ok and stat.S_ISFIFO(st.st_mode):
             os.set_blocking(fd, True)
@@ -34,7 +35,17 @@ def read_capped(path: Path | str, limit: int, *, pipe_ok: bool = False) -> bytes
             raise RefusedFile(errno.EINVAL, "not a regular file (a device, FIFO or folder)", str(path))
         if st.st_size > limit:
             raise RefusedFile(errno.EFBIG, f"larger than {limit} bytes", str(path))
-        data = handle.read(limit + 1)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, max(st.st_size + 1, _CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(data) > limit:  # it grew while read
         raise RefusedFile(errno.EFBIG, f"larger than {limit} bytes", str(path))
     return data

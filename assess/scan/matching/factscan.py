@@ -6,6 +6,7 @@ for facts, and `collect_tree_facts` on the root the checks already use; nothing 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -163,7 +164,13 @@ def _line_text(text: str, index: int) -> str:
     start = text.rfind("\n", 0, index) + 1
     end = text.find("\n", index)
     # random-looking tokens redacted before the fact is kept (the scan cache holds facts); shapes come later
-    return redact_text(text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX])
+    return _redacted_line(text[start : end if end != -1 else len(text)].strip()[:SNIPPET_MAX])
+
+
+@functools.lru_cache(maxsize=4096)
+def _redacted_line(line: str) -> str:
+    """redact_text of a fact's line: several facts of a file often sit on one line (a call and its import)."""
+    return redact_text(line)
 
 
 def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: str) -> Fact:
