@@ -1,23 +1,22 @@
 """The output formats, one row each: the CLI flags, the `[outputs]` settings keys, `assess render` and the
 TUI's report keys all come from this table. A new format is a row here and its renderer module.
 
-No pydantic and no renderer is imported here: the CLI reads this table to build `--help`.
+No pydantic, no renderer and no dataclasses (which import inspect, ast and tokenize) are imported here: the
+CLI reads this table to build `--help`, and its start-up time is what every command pays.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from assess.models import AssessmentResult
     from assess.report.html import ReportOptions
 
 
-@dataclass(frozen=True)
-class FormatOption:
+class FormatOption(NamedTuple):
     """A flag that tunes one format: `--FLAG VALUE` on scan, demo and render, kept as ReportOptions.FIELD."""
 
     flag: str
@@ -27,8 +26,7 @@ class FormatOption:
     choices: tuple[str, ...] = ()  # the values it takes, the first the default (none: any value)
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(NamedTuple):
     name: str  # the flag (--NAME) and the settings key ([outputs] NAME = "FILE")
     suffix: str  # of a file in this format
     help: str
