@@ -1,9 +1,12 @@
 """`make bench`: assess against ast-grep's CLI and semgrep on a corpus of real code, with the figures of issue 7.
 
-    python bench/run.py [--runs N] [--quick] [--readme] [--no-semgrep] [--no-10x]
+    python bench/run.py [--runs N] [--quick] [--readme] [--no-semgrep] [--no-10x] [--baseline REF]
 
 Every figure is the median of N runs with the min-max range; the baselines run in the same session,
-interleaved with assess, so a busy machine slows all of them alike. Memory is the peak of the summed PSS of
+interleaved with assess, so a busy machine slows all of them alike. `--baseline REF` measures the assess of
+a git ref (a commit, a tag, `main`) the same way, interleaved, and adds a column with its figures and the
+ratio: the honest test of "no figure more than 15% worse" on a machine other than the one the README's
+table was measured on (`make bench BENCH_ARGS="--baseline <commit>"`). Memory is the peak of the summed PSS of
 the whole process tree (workers included, shared pages split fairly), sampled every 20 ms.
 """
 
@@ -137,9 +140,50 @@ def fmt_series(series: Series, attr: str = "wall") -> str:
 OUT_JSON = Path(tempfile.gettempdir()) / f"assess-bench-{os.getpid()}.json"
 
 
-def assess_cmd(path: Path) -> list[str]:
+# The console script's body: a baseline tree runs as the installed command does, from its own sources
+_SCRIPT = "import sys; from assess.cli import main; sys.exit(main())"
+
+
+@dataclass(frozen=True)
+class Build:
+    """One assess to measure: this tree's (the installed command) or a baseline ref's sources."""
+
+    name: str
+    tree: Path = REPO
+    baseline: bool = False
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", _SCRIPT] if self.baseline else [ASSESS]
+
+    def env(self) -> dict[str, str] | None:
+        return {**os.environ, "PYTHONPATH": str(self.tree)} if self.baseline else None
+
+
+THIS = Build("this tree")
+
+
+def assess_cmd(path: Path, build: Build = THIS) -> list[str]:
     # a real file, not /dev/null: the result is written whole, as a user's run writes it
-    return [ASSESS, "scan", str(path), "--include-vendored", "--json", str(OUT_JSON), "-q"]
+    return [*build.command(), "scan", str(path), "--include-vendored", "--json", str(OUT_JSON), "-q"]
+
+
+def baseline_tree(ref: str, into: Path) -> Build:
+    """A worktree of `ref` to measure: its sources run with this environment's dependencies."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{ref}^{{commit}}"], capture_output=True, text=True
+    )
+    if sha.returncode != 0:
+        raise SystemExit(f"bench: --baseline {ref}: not a commit of this repository")
+    tree = into / "baseline"
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), sha.stdout.strip()], check=True
+    )
+    return Build(f"{ref} ({sha.stdout.strip()[:7]})", tree, baseline=True)
+
+
+def drop_tree(build: Build) -> None:
+    if build.baseline:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(build.tree)], check=False)
 
 
 def clear_cache(path: Path) -> None:
@@ -170,11 +214,11 @@ def version_of(cmd: list[str]) -> str:
     return (out.stdout or out.stderr).strip().splitlines()[0] if out.returncode == 0 else "not installed"
 
 
-def phases(path: Path, runs: int, warm: bool = False) -> dict[str, tuple[float, float, float]]:
+def phases(path: Path, runs: int, warm: bool = False, build: Build = THIS) -> dict[str, tuple[float, float, float]]:
     samples: list[dict[str, float]] = []
     for _ in range(runs):
-        cmd = [sys.executable, str(HERE / "phases.py"), str(path), *(["--warm"] if warm else [])]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        cmd = [sys.executable, str(build.tree / "bench" / "phases.py"), str(path), *(["--warm"] if warm else [])]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=build.env())
         samples.append(json.loads(out.stdout))
         clear_cache(path)
     return {
@@ -183,14 +227,14 @@ def phases(path: Path, runs: int, warm: bool = False) -> dict[str, tuple[float, 
     }
 
 
-def help_time(runs: int) -> Series:
+def help_time(runs: int, build: Build = THIS) -> Series:
     series = Series()
     for _ in range(runs):
-        series.add(timed([ASSESS, "--help"]))
+        series.add(timed([*build.command(), "--help"], env=build.env()))
     return series
 
 
-def tui_first_frame(runs: int) -> str:
+def tui_first_frame(runs: int, build: Build = THIS) -> tuple[str, float | None]:
     code = (
         "import json, statistics\n"
         "from assess.tui.bench import measure_once\n"
@@ -200,11 +244,11 @@ def tui_first_frame(runs: int) -> str:
         "print(json.dumps([statistics.median(r), min(r), max(r)]))\n"
     )
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=build.env())
         med, low, high = json.loads(out.stdout.strip().splitlines()[-1])
     except (subprocess.TimeoutExpired, ValueError, IndexError):
-        return "not available"
-    return f"{fmt(med)} ({fmt(low)}–{fmt(high)})"
+        return "not available", None
+    return f"{fmt(med)} ({fmt(low)}–{fmt(high)})", med
 
 
 def pdf_render_warm(runs: int, result: Path) -> tuple[float, float, float] | None:
@@ -230,14 +274,17 @@ def pdf_render_warm(runs: int, result: Path) -> tuple[float, float, float] | Non
     return med, low, high
 
 
-def pdf_times(runs: int, work: Path) -> tuple[Series, str]:
+def pdf_times(runs: int, work: Path, build: Build = THIS) -> tuple[Series, str]:
     result = work / "demo.json"
-    subprocess.run([ASSESS, "demo", "--json", str(result), "-q"], capture_output=True, check=False)
+    cmd = build.command()
+    subprocess.run([*cmd, "demo", "--json", str(result), "-q"], capture_output=True, check=False, env=build.env())
     series = Series()
     if not result.is_file():
         return series, "not available"
     for _ in range(runs):
-        series.add(timed([ASSESS, "render", str(result), "--pdf", str(work / "demo.pdf")]))
+        series.add(timed([*cmd, "render", str(result), "--pdf", str(work / "demo.pdf")], env=build.env()))
+    if build.baseline:
+        return series, ""
     try:
         from pypdf import PdfReader  # dev extra: how big the report is that took this long
 
@@ -271,7 +318,19 @@ def main() -> int:
     parser.add_argument("--readme", action="store_true", help="write the table into README.md ## Speed")
     parser.add_argument("--no-semgrep", action="store_true")
     parser.add_argument("--no-10x", action="store_true")
+    parser.add_argument("--baseline", metavar="REF", help="also measure the assess of this git ref, interleaved")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="assess-bench-base-") as scratch:
+        base = baseline_tree(args.baseline, Path(scratch)) if args.baseline else None
+        try:
+            return measure(args, base)
+        finally:
+            if base is not None:
+                drop_tree(base)
+
+
+def measure(args: argparse.Namespace, base: Build | None) -> int:
+    """Every figure of this tree (and of `base`, interleaved), printed as README's table."""
     runs = 1 if args.quick else max(1, args.runs)
     few = min(runs, 2)
     runs10 = 0 if args.quick or args.no_10x else max(1, args.runs_10x)
@@ -294,11 +353,24 @@ def main() -> int:
     print(f"bench: ast-grep rules: {counts}", file=sys.stderr)
 
     cold, warm, sg, sem = Series(), Series(), Series(), Series()
+    b_cold, b_warm, b_cold10 = Series(), Series(), Series()
+    if base is not None:  # once, unmeasured: its validated catalog into the user's cache, like this tree's
+        print(f"bench: baseline {base.name} in {base.tree}", file=sys.stderr)
+        subprocess.run(
+            [*base.command(), "scan", str(REPO / "checks" / "hardcoded-ai-key" / "fixtures"), "-q"],
+            env=base.env(),
+            capture_output=True,
+            check=False,
+        )
     for index in range(runs):
         print(f"bench: 1x run {index + 1}/{runs}", file=sys.stderr)
         clear_cache(one)
         cold.add(timed(assess_cmd(one)))
         warm.add(timed(assess_cmd(one)))
+        if base is not None:
+            clear_cache(one)
+            b_cold.add(timed(assess_cmd(one, base), env=base.env()))
+            b_warm.add(timed(assess_cmd(one, base), env=base.env()))
         sg.add(timed([*sg_cmd, str(one)], cwd=sg_dir))
         if have_semgrep and index < few:
             sem.add(timed(semgrep_cmd, cwd=one, env=env))
@@ -310,28 +382,72 @@ def main() -> int:
             clear_cache(ten)
             cold10.add(timed(assess_cmd(ten)))
             sg10.add(timed([*sg_cmd, str(ten)], cwd=sg_dir))
+            if base is not None:
+                clear_cache(ten)
+                b_cold10.add(timed(assess_cmd(ten, base), env=base.env()))
         clear_cache(ten)
     print("bench: phases, --help, TUI, PDF", file=sys.stderr)
     phase = phases(one, 1)
     warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
     helps = help_time(max(runs, 5))
-    tui = tui_first_frame(few) if (REPO / "assess" / "tui" / "app.py").exists() else "not available"
+    tui, tui_med = tui_first_frame(few)
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
         pdf, pdf_pages = pdf_times(few, Path(tmp))
+    # the baseline's figures: None where it was not measured (no --baseline, or no 10x run)
+    than: dict[str, tuple[float, float, str] | None] = {}  # figure -> (this, baseline, how it prints)
+    if base is not None:
+        print("bench: baseline phases, --help, TUI, PDF", file=sys.stderr)
+        b_phase = phases(one, 1, build=base)
+        b_warm_phase = phases(one, runs, warm=True, build=base)
+        b_helps = help_time(max(runs, 5), base)
+        b_tui, b_tui_med = tui_first_frame(few, base)
+        with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+            b_pdf, _ = pdf_times(few, Path(tmp), base)
+        than = {
+            "wall": (cold.median, b_cold.median, fmt_series(b_cold)),
+            "cpu": (cold.stat("cpu")[0], b_cold.stat("cpu")[0], fmt_series(b_cold, "cpu")),
+            "pss": (cold.stat("pss_mb")[0], b_cold.stat("pss_mb")[0], fmt_series(b_cold, "pss_mb")),
+            "warm": (warm.median, b_warm.median, fmt_series(b_warm)),
+            "scan": (
+                warm_phase["scan_project"][0],
+                b_warm_phase["scan_project"][0],
+                fmt(b_warm_phase["scan_project"][0]),
+            ),
+            "help": (helps.median, b_helps.median, fmt_series(b_helps)),
+            "tui": (tui_med, b_tui_med, b_tui) if tui_med and b_tui_med else None,
+            "pdf": (pdf.median, b_pdf.median, fmt_series(b_pdf)) if pdf.runs and b_pdf.runs else None,
+            "match": (phase["match"][0], b_phase["match"][0], fmt(b_phase["match"][0])),
+        }
+        if cold10.runs and b_cold10.runs:
+            than["wall10"] = (cold10.median, b_cold10.median, fmt_series(b_cold10))
+            than["pss10"] = (cold10.stat("pss_mb")[0], b_cold10.stat("pss_mb")[0], fmt_series(b_cold10, "pss_mb"))
 
     c = cold.median
     rows: list[str] = []
+    worse: list[str] = []  # figures more than 15% worse than the baseline's
 
-    def row(name: str, value: str, baseline: str = "", judged: str = "") -> None:
-        rows.append(f"| {name} | {value} | {baseline} | {judged} |")
+    def row(name: str, value: str, baseline: str = "", judged: str = "", key: str = "") -> None:
+        if base is None:
+            rows.append(f"| {name} | {value} | {baseline} | {judged} |")
+            return
+        versus = ""
+        pair = than.get(key)
+        if pair is not None:
+            mine, theirs, printed = pair
+            versus = f"{printed}; {ratio(mine, theirs)}"
+            if theirs and mine / theirs > 1.15:
+                worse.append(name)
+                versus += " (more than 15% worse)"
+        rows.append(f"| {name} | {value} | {versus} | {baseline} | {judged} |")
 
     row(
         f"full assessment, 1× ({files1:,} files, {mb1:.1f} MB), wall",
         fmt_series(cold),
         f"target ≤ 1.0 s for ~10 MB ({1.0 * mb1 / 10:.2f} s for {mb1:.1f} MB)",
         verdict(c <= 1.0 * mb1 / 10),
+        key="wall",
     )
-    row("… CPU time (all processes)", fmt_series(cold, "cpu"))
+    row("… CPU time (all processes)", fmt_series(cold, "cpu"), key="cpu")
     row("… files/s · MB/s", f"{files1 / c:,.0f} files/s · {mb1 / c:.1f} MB/s")
     row(
         "ast-grep CLI, same rules, wall",
@@ -353,6 +469,7 @@ def main() -> int:
         fmt_series(cold, "pss_mb"),
         f"ast-grep {fmt_series(sg, 'pss_mb')}; target ≤ 200 MB",
         verdict(cold.stat("pss_mb")[0] <= 200),
+        key="pss",
     )
     if cold10.runs:
         growth = cold10.median / c
@@ -361,6 +478,7 @@ def main() -> int:
             fmt_series(cold10),
             f"{growth:.1f}× the 1× time (ast-grep {sg10.median / sg.median:.1f}×); target ≤ 11×",
             verdict(growth <= 11),
+            key="wall10",
         )
         mem10 = cold10.stat("pss_mb")[0]
         row(
@@ -368,23 +486,26 @@ def main() -> int:
             fmt_series(cold10, "pss_mb"),
             f"{mem10 / cold.stat('pss_mb')[0]:.1f}× the 1× peak; target flat, ≤ 200 MB",
             verdict(mem10 <= 200),
+            key="pss10",
         )
     repeated = warm_phase["scan_project"]
-    row("repeated run, unchanged tree: whole process", fmt_series(warm))
+    row("repeated run, unchanged tree: whole process", fmt_series(warm), key="warm")
     row(
         "… scan work (discover → findings judged)",
         f"{fmt(repeated[0])} ({fmt(repeated[1])}–{fmt(repeated[2])})",
         "target ≤ 0.2 s",
         verdict(repeated[0] <= 0.2),
+        key="scan",
     )
-    row("`assess --help`", fmt_series(helps), "target ≤ 0.25 s", verdict(helps.median <= 0.25))
-    row("TUI time to first frame (demo)", tui)
+    row("`assess --help`", fmt_series(helps), "target ≤ 0.25 s", verdict(helps.median <= 0.25), key="help")
+    row("TUI time to first frame (demo)", tui, key="tui")
     if pdf.runs:
         row(
             "PDF of the demo report (`assess render --pdf`)",
             fmt_series(pdf),
             f"{pdf_pages}; target ≤ 2 s",
             verdict(pdf.median <= 2.0),
+            key="pdf",
         )
     else:
         row("PDF of the demo report", "not available", "target ≤ 2 s")
@@ -403,6 +524,7 @@ def main() -> int:
         "phases, 1×, one core, no cache",
         phase_line,
         f"{phase['files_parsed'][0]:.0f} files parsed, {phase['rules_run'][0]:.0f} rule runs",
+        key="match",
     )
 
     head = [
@@ -418,7 +540,14 @@ def main() -> int:
         f"{counts['rejected_by_cli']} the CLI refuses), "
         f"semgrep {_package_version('semgrep') if have_semgrep else 'not run'} ({_semgrep_rule_count()} rules).",
     ]
-    table = ["| figure | assess | baseline / target | |", "|---|---|---|---|", *rows]
+    if base is None:
+        table = ["| figure | assess | baseline / target | |", "|---|---|---|---|", *rows]
+    else:
+        head.append(
+            f"Baseline: assess at {base.name}, measured in the same session, interleaved run by run; ratio = this "
+            f"tree / baseline. More than 15% worse: {', '.join(worse) if worse else 'none'}."
+        )
+        table = [f"| figure | assess | {base.name}; ratio | baseline / target | |", "|---|---|---|---|---|", *rows]
     print("\n".join(["", *head, "", *table, ""]))
     (built.root / "last-run.md").write_text("\n".join([*head, "", *table, ""]))
     if args.readme:

@@ -583,6 +583,23 @@ def _llm_endpoints(ctx: Context) -> list[tuple[Endpoint, Reach, Cover | None]]:
     return found
 
 
+def _anonymous_among_signed(ctx: Context, ep: Endpoint) -> bool:
+    """Whether `ep` is an open endpoint beside signed-in ones: its file marks the user per route
+    (`@login_required`, `Depends(get_current_user)`, `requireAuth` in the route call) on other routes but
+    not on this one. Only its caller's address can key a limit there, so a per-IP limit is the right one."""
+    index = ctx.index
+    marks = [f for f in index.of("route-user") if f.rel == ep.route.rel]
+    if not marks:
+        return False
+
+    def holds_mark(route: Fact) -> bool:
+        return any(route.line <= f.line <= route.end_line for f in marks)
+
+    if holds_mark(ep.route) or any(holds_mark(h) for h in ep.handlers if h.rel == ep.route.rel):
+        return False
+    return any(holds_mark(r) for r in index.of("route") if r.rel == ep.route.rel and r is not ep.route)
+
+
 def _knows_users(ctx: Context) -> set[str]:
     """Packages whose server code knows the signed-in user (route-user facts outside browser code and tests):
     only there can a limit be keyed by user, so only there is a per-IP limit a finding."""
@@ -601,7 +618,10 @@ def judge(ctx: Context, params: Params) -> Judgement:
         if params.report == "unlimited" and cover is not None:
             continue
         if params.report == "not-per-user" and (
-            cover is None or cover.scope == "per-user" or ctx.index.package_of(ep.route.rel) not in users
+            cover is None
+            or cover.scope == "per-user"
+            or ctx.index.package_of(ep.route.rel) not in users
+            or _anonymous_among_signed(ctx, ep)
         ):
             continue
         target = site.describe() if site else "an LLM"
