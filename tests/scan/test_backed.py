@@ -137,3 +137,21 @@ def test_a_backed_check_runs_on_the_calls_of_the_file_and_not_without_them(catal
         found = scan_text(rel, text.encode(), text, plan, ProjectFacts(), facts_out=facts)
         assert [f.line for f in found if f.check.id == "llm-call-in-loop"] == lines
         assert [f.line for f in facts if f.kind == "llm-call"] == lines
+
+
+def test_a_test_file_keeps_only_the_facts_that_name_llm_calls(catalog: Catalog) -> None:
+    """Tests are not on a request's path: of their facts only the LLM calls, clients and models stay (they
+    name the project's providers and models); routes, imports and calls there would only mislead the judges."""
+    plan = ScanPlan.build(catalog)
+    text = (
+        "from flask import Flask\nfrom openai import OpenAI\nfrom app.chat import answer\n\napp = Flask(__name__)\n"
+        "client = OpenAI()\n\n@app.post('/ask')\ndef ask():\n    return answer(client.chat.completions.create("
+        "model='gpt-4o', messages=[]))\n"
+    )
+    kinds = {}
+    for rel in ("app/views.py", "tests/test_views.py"):
+        facts: list[Fact] = []
+        scan_text(rel, text.encode(), text, plan, ProjectFacts(), facts_out=facts)
+        kinds[rel] = {f.kind for f in facts}
+    assert {"route", "import", "llm-call", "llm-client"} <= kinds["app/views.py"]
+    assert {"llm-call", "llm-client"} <= kinds["tests/test_views.py"] <= {"llm-call", "llm-client", "model-const"}

@@ -28,7 +28,7 @@ from assess.scan.files.languages import (
 )
 from assess.scan.files.roles import BACKEND, file_role, is_test_path, scope_applies
 from assess.scan.matching.backed import fill, needs_util
-from assess.scan.matching.factscan import Fact, TreeVariant, collect_text_facts, collect_tree_facts
+from assess.scan.matching.factscan import ALWAYS, Fact, TreeVariant, collect_text_facts, collect_tree_facts
 from assess.scan.matching.importgraph import specifiers
 from assess.scan.matching.keys import KeyPlace, bundle_role, public_prefixes
 from assess.scan.plan import ScanPlan
@@ -263,7 +263,7 @@ def scan_text(
                 graph.deferred.append(rel)
                 facts_out.append(Fact("file", "deferred", rel, role, 1, 1, 1, ""))  # the index still knows it
                 continue
-            _match_structural(matcher, plan, words, work, lang, code_role, text, spans, facts_out)
+            _match_structural(matcher, plan, words, work, lang, code_role, text, spans, facts_out, in_tests)
         if facts_out is not None and plan.fact_plan.text:
             collect_text_facts(rel, role, text, words, plan.fact_plan, facts_out)
         if graph is not None and facts_out is not None and any(f.kind in plan.reach for f in facts_out[start:]):
@@ -300,7 +300,9 @@ def _structural_work(
 ) -> Work | None:
     """The checks and anchor fact rules to run on one file part, or None when it needs no parse: none has
     its keywords there. The rule gate may then leave none, and the part is parsed all the same
-    (piggyback facts depend on it). `in_tests`: the file only runs under tests (no efficiency, retry... checks)."""
+    (piggyback facts depend on it). `in_tests`: the file only runs under tests: no efficiency, retry... checks,
+    and of the facts only what names the project's LLM calls (factscan.ALWAYS): tests are not on a request's
+    path, so their routes, imports, calls and limiters would only mislead the judges (and cost a parse)."""
     checks = [
         check
         for check, keywords in plan.by_language.get(lang, ())
@@ -310,6 +312,8 @@ def _structural_work(
         and not (in_tests and check.checklist in TEST_EXEMPT_ITEMS)
     ]
     anchors = plan.fact_plan.tree_variants(lang, words) if facts_out is not None else []
+    if in_tests:
+        anchors = [v for v in anchors if v.fact.id in ALWAYS]
     if not checks and not anchors:
         return None
     checks = [c for c in checks if plan.gate.may_match(c.rule_for(lang), words)]
@@ -333,8 +337,9 @@ def _match_structural(
     text: str,
     spans: list[tuple[int, int]] | None,
     facts_out: list[Fact] | None = None,
+    in_tests: bool = False,
 ) -> None:
-    """Parse one code part and run `work` (from _structural_work) on it: the checks, then fact rules."""
+    """Parse one code part and run `work` (from _structural_work) on it: the fact rules, then the checks."""
     checks, anchors = work
     # script blocks are parsed in place: everything around them blanked, so positions stay true
     code = text if spans is None else keep_only(text, spans)
@@ -344,7 +349,8 @@ def _match_structural(
         return
     calls = None  # the LLM calls of this tree, from its facts: what backed checks test (backed.py)
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
-        extras = [v for v in plan.fact_plan.extra_variants(lang, words) if plan.gate.may_match(v.config, words)]
+        extras = [] if in_tests else plan.fact_plan.extra_variants(lang, words)
+        extras = [v for v in extras if plan.gate.may_match(v.config, words)]
         variants = [*anchors, *extras]
         calls = collect_tree_facts(root, matcher.rel, lang, role, code, plan.fact_plan, variants, facts_out)
     for check in checks:
