@@ -91,8 +91,21 @@ def share_facts(facts: dict[str, list[Fact]]) -> None:
             shared(fact)
 
 
-def _fact(row: list[Any]) -> Fact:
-    return shared(Fact(*row))  # the lists come back as JSON arrays: tuples again here
+# the fields `_facts_in` unpacks, in order: another Fact turns the cache off (CODEC_COMPLETE)
+_FACT_FIELDS = ("kind", "label", "rel", "role", "line", "column", "end_line", "snippet", "values", "lists", "text")
+
+
+def _values_in(values: dict[str, str]) -> dict[str, str]:
+    if not values:
+        return _NO_VALUES
+    intern = sys.intern
+    for name, value in values.items():  # the row's own dict: its names are already one copy (json's key memo)
+        values[name] = intern(value)
+    return values
+
+
+def _lists_in(lists: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(map(sys.intern, items)) for name, items in lists.items()} if lists else _NO_LISTS
 
 
 def _facts_out(facts: dict[str, list[Fact]]) -> list[list[Any]]:
@@ -100,7 +113,28 @@ def _facts_out(facts: dict[str, list[Fact]]) -> list[list[Any]]:
 
 
 def _facts_in(rows: list[list[Any]], _checks: Checks) -> dict[str, list[Fact]]:
-    return {rel: [_fact(row) for row in found] for rel, found in rows}
+    """Each file's facts, their strings interned as `shared` does (in one pass: this is the cache's hot loop).
+    A row of another length than Fact's fields raises ValueError (the entry is not used)."""
+    intern = sys.intern
+    facts: dict[str, list[Fact]] = {}
+    for rel, found in rows:
+        facts[intern(rel)] = [
+            Fact(
+                intern(kind),
+                intern(label),
+                intern(at),
+                intern(role),
+                line,
+                column,
+                end_line,
+                intern(snippet),
+                _values_in(values),
+                _lists_in(lists),
+                intern(text) if text else "",
+            )
+            for kind, label, at, role, line, column, end_line, snippet, values, lists, text in found
+        ]
+    return facts
 
 
 def _suppressions_out(found: list[Suppression]) -> list[list[Any]]:
@@ -166,8 +200,10 @@ _OUTCOME: dict[str, Field] = {
     "endpoints": (_as_is, lambda value, _checks: value if value is None else int(value)),
 }
 
-CODEC_COMPLETE = tuple(_OUTPUT) == tuple(spec.name for spec in fields(ScanOutput)) and tuple(_OUTCOME) == tuple(
-    spec.name for spec in fields(ProjectOutcome)
+CODEC_COMPLETE = (
+    tuple(_OUTPUT) == tuple(spec.name for spec in fields(ScanOutput))
+    and tuple(_OUTCOME) == tuple(spec.name for spec in fields(ProjectOutcome))
+    and tuple(spec.name for spec in fields(Fact)) == _FACT_FIELDS
 )
 
 
