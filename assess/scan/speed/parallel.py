@@ -194,8 +194,10 @@ def scan_each(
     enough. `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial).
     `workers`: processes kept for the scan's later rounds (else a pool only for this call)."""
     count = min(worker_count(), max(1, len(files) // BATCH_FILES))
-    serial = count < 2 or len(files) < MIN_FILES or threading.active_count() > 1
-    if serial or "fork" not in multiprocessing.get_all_start_methods():
+    reuse = workers is not None and workers.fits(plan, facts, max_bytes, annotate)
+    # forking from a thread is unsafe; a running pool's own threads are no reason not to use it
+    can_fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if count < 2 or len(files) < MIN_FILES or not (reuse or can_fork):
         for index, cand in enumerate(files):
             if progress is not None and index % BATCH_FILES == 0:
                 progress(index, len(files))
@@ -206,7 +208,7 @@ def scan_each(
     own = workers is None
     kept = Workers() if workers is None else workers
     try:
-        if own or not kept.fits(plan, facts, max_bytes, annotate):
+        if not reuse:
             kept.start(count, plan, facts, max_bytes, annotate)
         assert kept.pool is not None
         checks = plan.checks()
