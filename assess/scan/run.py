@@ -23,7 +23,7 @@ from assess.scan.plan import ScanPlan
 from assess.scan.project.project_checks import ProjectOutcome, judge_project
 from assess.scan.speed.cache import ScanCache, open_cache, prepare_entry, tree_key
 from assess.scan.speed.deferred import Settler
-from assess.scan.speed.parallel import scan_each
+from assess.scan.speed.parallel import Annotate, Workers, scan_each
 
 Progress = Callable[[int, int], None]
 FULL = "\0full"  # the cache key suffix of a deferred file's second, full scan
@@ -59,8 +59,9 @@ def run_scan(
     checks = plan.project_checks if judge else []
     cache = open_cache(root, plan, facts, max_bytes)
     if cache is None:
-        scan = functools.partial(_scanned, plan=plan, facts=facts, max_bytes=max_bytes)
-        output = _settled(files, scan, progress, follow)
+        with Workers() as workers:  # both rounds in the same processes, forked while this one is small
+            scan = functools.partial(_scanned, plan=plan, facts=facts, max_bytes=max_bytes, workers=workers)
+            output = _settled(files, scan, progress, follow)
         return ScanRun(output, judge_project(checks, output, facts, plan))
     cache.load_hashes()
     digests = [cache.digest(cand, max_bytes) for cand in files]
@@ -72,8 +73,13 @@ def run_scan(
         return ScanRun(stored[0], stored[1][1])
     cache.load_entries()
     known = dict(zip((c.rel for c in files), digests, strict=True))
-    scan = functools.partial(_through_cache, cache=cache, known=known, plan=plan, facts=facts, max_bytes=max_bytes)
-    output = _settled(files, scan, progress, follow)
+    annotate = functools.partial(prepare_entry, plan.keys, max_bytes)  # the same in both rounds
+    with Workers() as workers:
+        scan = functools.partial(
+            _through_cache, cache=cache, known=known, plan=plan, facts=facts, max_bytes=max_bytes, annotate=annotate
+        )
+        scan = functools.partial(scan, workers=workers)
+        output = _settled(files, scan, progress, follow)
     cache.save(keep_unvisited=partial)
     outcome = judge_project(checks, output, facts, plan)  # also enriches output.findings: stored after
     if whole is not None:
@@ -101,10 +107,11 @@ def _scanned(
     plan: ScanPlan,
     facts: ProjectFacts,
     max_bytes: int,
+    workers: Workers,
 ) -> Iterator[ScanOutput]:
     """One output per file, in order, with no cache."""
     used = plan.without_deferral() if second else plan
-    return (out for out, _ in scan_each(files, used, facts, max_bytes, progress))
+    return (out for out, _ in scan_each(files, used, facts, max_bytes, progress, workers=workers))
 
 
 def _through_cache(
@@ -117,14 +124,15 @@ def _through_cache(
     plan: ScanPlan,
     facts: ProjectFacts,
     max_bytes: int,
+    annotate: Annotate,
+    workers: Workers,
 ) -> Iterator[ScanOutput]:
     """One output per file, in order: from the cache when its entry holds, else scanned (and kept)."""
     used, suffix = (plan.without_deferral(), FULL) if second else (plan, "")
     digests = [known[c.rel] for c in files]
     hits = [cache.get(c.rel + suffix, d, c) if d is not None else None for c, d in zip(files, digests, strict=True)]
     misses = [cand for cand, hit in zip(files, hits, strict=True) if hit is None]
-    annotate = functools.partial(prepare_entry, used.keys, max_bytes)
-    computed = scan_each(misses, used, facts, max_bytes, progress, annotate)
+    computed = scan_each(misses, used, facts, max_bytes, progress, annotate, workers)
     for cand, digest, hit in zip(files, digests, hits, strict=True):
         if hit is not None:
             yield hit

@@ -191,6 +191,39 @@ def test_parallel_scan_is_the_serial_scan(project: Path, catalog: Catalog, monke
     assert pools, "the scan ran in worker processes"
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_deferral_round_reuses_the_first_rounds_workers(
+    project: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """Workers forked for the first round scan the second too (a pool forked later, from a parent holding
+    every file's facts, made each worker copy much of that heap); the findings stay the serial ones."""
+    monkeypatch.setenv("ASSESS_NO_CACHE", "1")
+    monkeypatch.setenv("ASSESS_WORKERS", "1")
+    serial = _scan(project, catalog)
+    if cached:
+        monkeypatch.delenv("ASSESS_NO_CACHE")
+    monkeypatch.setenv("ASSESS_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "BATCH_FILES", 1)
+    forks: list[int] = []
+    rounds: list[tuple[int, bool]] = []
+    real_start, real_scan = parallel._start_pool, parallel.Workers.fits
+
+    def start(count: int) -> Any:
+        forks.append(count)
+        return real_start(count)
+
+    def fits(self: parallel.Workers, plan: Any, *rest: Any) -> bool:
+        rounds.append((len(forks), plan.defer))
+        return real_scan(self, plan, *rest)
+
+    monkeypatch.setattr(parallel, "_start_pool", start)
+    monkeypatch.setattr(parallel.Workers, "fits", fits)
+    assert _picture(_scan(project, catalog)) == _picture(serial)
+    assert forks == [2], "one pool of two workers for both rounds"
+    assert rounds == [(0, True), (1, False)], "the second round (defer off) asked for the pool the first forked"
+
+
 def test_same_size_and_mtime_still_a_change(project: Path, catalog: Catalog, scanned: list[str]) -> None:
     """Hashes are reused on an unchanged stat only; a rewrite keeping size and mtime still changes ctime."""
     _scan(project, catalog)

@@ -71,45 +71,75 @@ _CODE = Path(__file__).resolve().parent.parent  # assess/scan: the code whose ou
 # --- what the cache is valid for --------------------------------------------------------------
 
 
-def _canon(obj: Any, depth: int = 0) -> Any:
-    """A JSON-able, order-independent picture of `obj` (sets sorted, compiled regexes by their source)."""
-    if depth > 40:
-        raise ValueError("too deep to fingerprint")
-    if obj is None or isinstance(obj, bool | int | float | str):
-        return obj
-    if isinstance(obj, dict | list):
-        try:  # plain JSON (rule configs): the C encoder, not a walk in Python
-            return {"json": json.dumps(obj, sort_keys=True)}
-        except (TypeError, ValueError):
-            pass
-    if isinstance(obj, bytes):
-        return {"b": obj.hex()}
-    if isinstance(obj, enum.Enum):
-        return _canon(obj.value, depth + 1)
-    if isinstance(obj, re.Pattern):
-        return {"re": obj.pattern if isinstance(obj.pattern, str) else obj.pattern.hex(), "flags": obj.flags}
-    if hasattr(obj, "model_dump_json"):  # pydantic: fields in declaration order, dicts as loaded
+class _Canon:
+    """A JSON-able, order-independent picture of an object (sets sorted, compiled regexes by their source).
+
+    Each model and dataclass is pictured once, as the SHA-256 of its own picture: a check listed under five
+    languages, or a fact rule under each of its shapes, is serialised once and then named by that digest (a
+    hash tree: the plan's picture is a few kilobytes instead of megabytes, and any change still changes it).
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, str] = {}
+        self.alive: list[Any] = []  # each object pictured stays alive for the walk: its id is never reused
+
+    def __call__(self, obj: Any, depth: int = 0) -> Any:
+        if depth > 40:
+            raise ValueError("too deep to fingerprint")
+        if obj is None or isinstance(obj, bool | int | float | str):
+            return obj
+        if isinstance(obj, dict | list):
+            try:  # plain JSON (rule configs): the C encoder, not a walk in Python
+                return {"json": json.dumps(obj, sort_keys=True)}
+            except (TypeError, ValueError):
+                pass
+        if isinstance(obj, bytes):
+            return {"b": obj.hex()}
+        if isinstance(obj, enum.Enum):
+            return self(obj.value, depth + 1)
+        if isinstance(obj, re.Pattern):
+            return {"re": obj.pattern if isinstance(obj.pattern, str) else obj.pattern.hex(), "flags": obj.flags}
+        model = hasattr(obj, "model_dump_json")
+        if model or (dataclasses.is_dataclass(obj) and not isinstance(obj, type)):
+            digest = self.seen.get(id(obj))
+            if digest is None:
+                picture = self._model(obj) if model else self._dataclass(obj, depth)
+                digest = hashlib.sha256(json.dumps(picture, sort_keys=True).encode()).hexdigest()
+                self.seen[id(obj)] = digest
+                self.alive.append(obj)
+            return {"node": digest}
+        if isinstance(obj, dict):
+            items = [(json.dumps(self(k, depth + 1), sort_keys=True), self(v, depth + 1)) for k, v in obj.items()]
+            return {"dict": sorted(items, key=lambda kv: kv[0])}
+        if isinstance(obj, list | tuple):
+            return [self(v, depth + 1) for v in obj]
+        if isinstance(obj, set | frozenset):
+            if all(type(v) is bytes for v in obj):  # keywords: the common case, without a walk per item
+                return {"bytes": sorted(v.hex() for v in obj)}
+            return {"set": sorted(json.dumps(self(v, depth + 1), sort_keys=True) for v in obj)}
+        state = getattr(obj, "__dict__", None)
+        if state is None and hasattr(obj, "__slots__"):
+            state = {name: getattr(obj, name) for name in obj.__slots__ if hasattr(obj, name)}
+        if state is not None:
+            return {"obj": type(obj).__name__, "state": self(state, depth + 1)}
+        raise ValueError(f"cannot fingerprint {type(obj).__name__}")
+
+    @staticmethod
+    def _model(obj: Any) -> Any:  # pydantic: fields in declaration order, dicts as loaded
         return {"model": type(obj).__name__, "json": obj.model_dump_json()}
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+
+    def _dataclass(self, obj: Any, depth: int) -> Any:
         fields = {
-            f.name: _canon(getattr(obj, f.name), depth + 1)
+            f.name: self(getattr(obj, f.name), depth + 1)
             for f in dataclasses.fields(obj)
             if not f.metadata.get("derived")  # derived from the other fields (the plan's rule gate)
         }
         return {"dc": type(obj).__name__, "fields": fields}
-    if isinstance(obj, dict):
-        items = [(json.dumps(_canon(k, depth + 1), sort_keys=True), _canon(v, depth + 1)) for k, v in obj.items()]
-        return {"dict": sorted(items, key=lambda kv: kv[0])}
-    if isinstance(obj, list | tuple):
-        return [_canon(v, depth + 1) for v in obj]
-    if isinstance(obj, set | frozenset):
-        return {"set": sorted(json.dumps(_canon(v, depth + 1), sort_keys=True) for v in obj)}
-    state = getattr(obj, "__dict__", None)
-    if state is None and hasattr(obj, "__slots__"):
-        state = {name: getattr(obj, name) for name in obj.__slots__ if hasattr(obj, name)}
-    if state is not None:
-        return {"obj": type(obj).__name__, "state": _canon(state, depth + 1)}
-    raise ValueError(f"cannot fingerprint {type(obj).__name__}")
+
+
+def _canon(obj: Any) -> Any:
+    """The picture of `obj` that the cache's scope is a hash of (see `_Canon`)."""
+    return _Canon()(obj)
 
 
 def _code_version() -> str:
@@ -129,7 +159,8 @@ def _code_version() -> str:
 def scope_key(plan: ScanPlan, facts: ProjectFacts, max_bytes: int) -> str | None:
     """What every entry depends on besides its file; None when something cannot be fingerprinted."""
     try:
-        picture = {"format": CACHE_FORMAT, "code": _code_version(), "plan": _canon(plan), "facts": _canon(facts)}
+        canon = _Canon()
+        picture = {"format": CACHE_FORMAT, "code": _code_version(), "plan": canon(plan), "facts": canon(facts)}
     except (ValueError, OSError, TypeError):
         return None
     picture["max_bytes"] = max_bytes

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import operator
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
@@ -54,10 +55,57 @@ def _findings_in(rows: list[list[Any]], checks: Checks) -> list[RawFinding]:
     return [RawFinding(checks[row[0]], *row[1:]) for row in rows]  # an unknown id: KeyError, no record
 
 
-def _fact(row: list[Any]) -> Fact:
-    fact = Fact(*row)
-    fact.lists = {name: tuple(items) for name, items in fact.lists.items()} if fact.lists else _NO_LISTS
+_NO_VALUES: dict[str, str] = {}  # shared by the facts that capture no value: never changed
+
+
+def shared(fact: Fact) -> Fact:
+    """`fact` holding the one copy of each of its strings (interned) and the shared empty dicts.
+
+    A fact that crossed the process boundary or came out of the JSON cache holds copies of its own: of the
+    same kind, file, role and label as its neighbours', of the same captured names and snippets as the other
+    facts of its shape (`import os` in many files). Interned, a scan's facts take a quarter less memory on
+    the bench corpus (and much less where files repeat). Dicts are rebuilt, never changed in place.
+    """
+    intern = sys.intern
+    fact.kind, fact.label, fact.rel, fact.role = (
+        intern(fact.kind),
+        intern(fact.label),
+        intern(fact.rel),
+        intern(fact.role),
+    )
+    fact.snippet = intern(fact.snippet)
+    if fact.text:
+        fact.text = intern(fact.text)
+    fact.values = {intern(k): intern(v) for k, v in fact.values.items()} if fact.values else _NO_VALUES
+    if fact.lists:
+        fact.lists = {intern(name): tuple(map(intern, items)) for name, items in fact.lists.items()}
+    else:
+        fact.lists = _NO_LISTS
     return fact
+
+
+def share_facts(facts: dict[str, list[Fact]]) -> None:
+    """Every fact of one output `shared` (see there)."""
+    for found in facts.values():
+        for fact in found:
+            shared(fact)
+
+
+# the fields `_facts_in` unpacks, in order: another Fact turns the cache off (CODEC_COMPLETE)
+_FACT_FIELDS = ("kind", "label", "rel", "role", "line", "column", "end_line", "snippet", "values", "lists", "text")
+
+
+def _values_in(values: dict[str, str]) -> dict[str, str]:
+    if not values:
+        return _NO_VALUES
+    intern = sys.intern
+    for name, value in values.items():  # the row's own dict: its names are already one copy (json's key memo)
+        values[name] = intern(value)
+    return values
+
+
+def _lists_in(lists: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(map(sys.intern, items)) for name, items in lists.items()} if lists else _NO_LISTS
 
 
 def _facts_out(facts: dict[str, list[Fact]]) -> list[list[Any]]:
@@ -65,7 +113,28 @@ def _facts_out(facts: dict[str, list[Fact]]) -> list[list[Any]]:
 
 
 def _facts_in(rows: list[list[Any]], _checks: Checks) -> dict[str, list[Fact]]:
-    return {rel: [_fact(row) for row in found] for rel, found in rows}
+    """Each file's facts, their strings interned as `shared` does (in one pass: this is the cache's hot loop).
+    A row of another length than Fact's fields raises ValueError (the entry is not used)."""
+    intern = sys.intern
+    facts: dict[str, list[Fact]] = {}
+    for rel, found in rows:
+        facts[intern(rel)] = [
+            Fact(
+                intern(kind),
+                intern(label),
+                intern(at),
+                intern(role),
+                line,
+                column,
+                end_line,
+                intern(snippet),
+                _values_in(values),
+                _lists_in(lists),
+                intern(text) if text else "",
+            )
+            for kind, label, at, role, line, column, end_line, snippet, values, lists, text in found
+        ]
+    return facts
 
 
 def _suppressions_out(found: list[Suppression]) -> list[list[Any]]:
@@ -131,8 +200,10 @@ _OUTCOME: dict[str, Field] = {
     "endpoints": (_as_is, lambda value, _checks: value if value is None else int(value)),
 }
 
-CODEC_COMPLETE = tuple(_OUTPUT) == tuple(spec.name for spec in fields(ScanOutput)) and tuple(_OUTCOME) == tuple(
-    spec.name for spec in fields(ProjectOutcome)
+CODEC_COMPLETE = (
+    tuple(_OUTPUT) == tuple(spec.name for spec in fields(ScanOutput))
+    and tuple(_OUTCOME) == tuple(spec.name for spec in fields(ProjectOutcome))
+    and tuple(spec.name for spec in fields(Fact)) == _FACT_FIELDS
 )
 
 

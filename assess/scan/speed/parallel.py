@@ -11,6 +11,7 @@ scans in a worker thread, where forking is unsafe), run serially in this process
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -24,6 +25,7 @@ from assess.scan.files.discover import Candidate
 from assess.scan.files.facts import ProjectFacts
 from assess.scan.matching.engine import ScanOutput, scan_files
 from assess.scan.plan import ScanPlan
+from assess.scan.speed import codec
 
 MIN_FILES = 200  # below this a pool costs more than it saves
 BATCH_FILES = 48
@@ -54,9 +56,25 @@ def _scan_one(
     return out, annotate(cand, out) if annotate is not None else None
 
 
-def _scan_batch(batch: list[Candidate]) -> list[Scanned]:
+_switched: dict[tuple[int, bool], tuple[ScanPlan, ScanPlan]] = {}  # in a worker: (forked plan, that plan switched)
+
+
+def _with_defer(plan: ScanPlan, defer: bool) -> ScanPlan:
+    """`plan` with `defer` as asked (made once per worker: the plan is not hashable)."""
+    if plan.defer == defer:
+        return plan
+    known = _switched.get((id(plan), defer))
+    if known is None or known[0] is not plan:
+        known = _switched[(id(plan), defer)] = (plan, dataclasses.replace(plan, defer=defer))
+    return known[1]
+
+
+def _scan_batch(job: tuple[bool, list[Candidate]]) -> list[Scanned]:
+    """In a worker: one batch, with the plan the pool was forked with, `defer` as the round asks."""
     assert _state is not None, "worker started without a plan"
-    plan, facts, max_bytes, annotate = _state
+    defer, batch = job
+    forked, facts, max_bytes, annotate = _state
+    plan = _with_defer(forked, defer)
     outputs = [_scan_one(plan, facts, max_bytes, cand, annotate) for cand in batch]
     for out, _ in outputs:  # the parent puts its own Check objects back: pickling a check per finding is waste
         out.findings = [dataclasses.replace(f, check=f.check.id) for f in out.findings]  # type: ignore[arg-type]
@@ -84,13 +102,19 @@ def _ignore_sigint() -> None:
 
 def _start_pool(workers: int) -> multiprocessing.pool.Pool:
     """A pool whose workers ignore Ctrl-C. While it forks, Ctrl-C is only noted (a worker inherits that, and
-    no worker is born able to die of it before its initializer runs); noted, it is raised once all are up."""
+    no worker is born able to die of it before its initializer runs); noted, it is raised once all are up.
+
+    The parent's objects are frozen while it forks: a worker's garbage collector then never walks them. A
+    walk writes to every object it visits, and each page written is copied into the worker: forked for the
+    second round from a parent holding every file's facts, each worker used to copy most of that heap."""
     caught: list[int] = []
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum)) if main else None
+    gc.freeze()  # see below
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint)
     finally:
+        gc.unfreeze()
         if main:
             signal.signal(signal.SIGINT, previous)
     if caught:
@@ -100,10 +124,61 @@ def _start_pool(workers: int) -> multiprocessing.pool.Pool:
 
 
 def _rehydrate(out: ScanOutput, checks: dict[str, Check]) -> ScanOutput:
+    codec.share_facts(out.facts)  # unpickled: each batch's own copies of every string
     out.findings = [
         dataclasses.replace(f, check=checks[f.check]) if isinstance(f.check, str) else f for f in out.findings
     ]
     return out
+
+
+class Workers:
+    """The worker processes of one scan, kept from round to round (`with Workers() as workers:`).
+
+    Forked once, at the first round big enough to use them, while the parent is still small. A pool forked
+    for the second round, from a parent then holding every file's facts, cost each worker a copy of much of
+    that heap (its allocations land in the parent's freed slots, and each page written is copied): on ten
+    copies of the bench corpus, some 100 MB per worker. A later round reuses the pool when it scans with the
+    same plan (or that plan with `defer` switched: the second round's), project facts, size limit and
+    annotation; anything else gets a pool of its own.
+    """
+
+    def __init__(self) -> None:
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.state: tuple[ScanPlan, ProjectFacts, int, Annotate | None] | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (as leaving a pool's `with` does)."""
+        global _state
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+        if _state is self.state:
+            _state = None
+        self.state = None
+
+    def fits(self, plan: ScanPlan, facts: ProjectFacts, max_bytes: int, annotate: Annotate | None) -> bool:
+        """Whether the running workers can scan with these (a plan differing in `defer` only is sent along)."""
+        if self.pool is None or self.state is None:
+            return False
+        mine, my_facts, my_bytes, my_annotate = self.state
+        same_plan = plan is mine or plan == dataclasses.replace(mine, defer=plan.defer)
+        return same_plan and facts is my_facts and max_bytes == my_bytes and annotate is my_annotate
+
+    def start(
+        self, count: int, plan: ScanPlan, facts: ProjectFacts, max_bytes: int, annotate: Annotate | None
+    ) -> multiprocessing.pool.Pool:
+        """Fork `count` workers that scan with these (the pool running before, if any, is stopped)."""
+        global _state
+        self.close()
+        self.state = _state = (plan, facts, max_bytes, annotate)  # set before the fork: the workers read it
+        self.pool = _start_pool(count)
+        return self.pool
 
 
 def scan_each(
@@ -113,28 +188,37 @@ def scan_each(
     max_bytes: int,
     progress: Callable[[int, int], None] | None = None,
     annotate: Annotate | None = None,
+    workers: Workers | None = None,
 ) -> Iterator[Scanned]:
     """One (`ScanOutput`, annotation) per file, in file order; in worker processes when the scan is big
-    enough. `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial)."""
-    global _state
-    workers = min(worker_count(), max(1, len(files) // BATCH_FILES))
-    serial = workers < 2 or len(files) < MIN_FILES or threading.active_count() > 1
-    if serial or "fork" not in multiprocessing.get_all_start_methods():
+    enough. `annotate(candidate, output)` runs where the file was scanned (a worker, or here when serial).
+    `workers`: processes kept for the scan's later rounds (else a pool only for this call)."""
+    count = min(worker_count(), max(1, len(files) // BATCH_FILES))
+    reuse = workers is not None and workers.fits(plan, facts, max_bytes, annotate)
+    # forking from a thread is unsafe; a running pool's own threads are no reason not to use it
+    can_fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if count < 2 or len(files) < MIN_FILES or not (reuse or can_fork):
         for index, cand in enumerate(files):
             if progress is not None and index % BATCH_FILES == 0:
                 progress(index, len(files))
-            yield _scan_one(plan, facts, max_bytes, cand, annotate)
+            out, note = _scan_one(plan, facts, max_bytes, cand, annotate)
+            codec.share_facts(out.facts)
+            yield out, note
         return
-    checks = plan.checks()
-    _state = (plan, facts, max_bytes, annotate)
+    own = workers is None
+    kept = Workers() if workers is None else workers
     try:
-        with _start_pool(workers) as pool:
-            done = 0
-            for outputs in pool.imap(_scan_batch, _batches(files)):
-                for out, note in outputs:
-                    yield _rehydrate(out, checks), note
-                done += len(outputs)
-                if progress is not None:
-                    progress(done, len(files))
+        if not reuse:
+            kept.start(count, plan, facts, max_bytes, annotate)
+        assert kept.pool is not None
+        checks = plan.checks()
+        done = 0
+        for outputs in kept.pool.imap(_scan_batch, ((plan.defer, batch) for batch in _batches(files))):
+            for out, note in outputs:
+                yield _rehydrate(out, checks), note
+            done += len(outputs)
+            if progress is not None:
+                progress(done, len(files))
     finally:
-        _state = None
+        if own:
+            kept.close()
