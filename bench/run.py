@@ -156,7 +156,11 @@ class Build:
         return [sys.executable, "-c", _SCRIPT] if self.baseline else [ASSESS]
 
     def env(self) -> dict[str, str] | None:
-        return {**os.environ, "PYTHONPATH": str(self.tree)} if self.baseline else None
+        # its own user cache: the validated catalog is kept in one file per cache folder, and two builds
+        # taking turns would each find the other's there and validate theirs again on every run
+        if not self.baseline:
+            return None
+        return {**os.environ, "PYTHONPATH": str(self.tree), "XDG_CACHE_HOME": str(self.tree.parent / "cache")}
 
 
 THIS = Build("this tree")
@@ -577,7 +581,9 @@ def write_readme(head: list[str], table: list[str]) -> None:
     body = "\n".join([*head, "", *table]) + "\n"
     intro = (
         "`make bench` builds a corpus of real code once (outside the repository) and measures assess against "
-        "ast-grep's CLI and semgrep on it.\n\n"
+        'ast-grep\'s CLI and semgrep on it. `make bench BENCH_ARGS="--baseline <commit>"` also measures the assess '
+        "of an earlier commit in the same session, run by run, and adds its figures and the ratio: figures "
+        "measured on another machine or at another hour are not comparable (the machines are shared).\n\n"
     )
     section = f"{README_START}\n\n{intro}{body}"
     start = text.find(f"\n{README_START}\n")
