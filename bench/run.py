@@ -231,11 +231,14 @@ def phases(path: Path, runs: int, warm: bool = False, build: Build = THIS) -> di
     }
 
 
-def help_time(runs: int, build: Build = THIS) -> Series:
-    series = Series()
+def help_time(runs: int, build: Build = THIS, other: Build | None = None) -> tuple[Series, Series]:
+    """`--help` of `build` (and of `other`, run for run: a figure of milliseconds moves with the machine)."""
+    series, theirs = Series(), Series()
     for _ in range(runs):
         series.add(timed([*build.command(), "--help"], env=build.env()))
-    return series
+        if other is not None:
+            theirs.add(timed([*other.command(), "--help"], env=other.env()))
+    return series, theirs
 
 
 def tui_first_frame(runs: int, build: Build = THIS) -> tuple[str, float | None]:
@@ -393,7 +396,7 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
     print("bench: phases, --help, TUI, PDF", file=sys.stderr)
     phase = phases(one, 1)
     warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
-    helps = help_time(max(runs, 5))
+    helps, b_helps = help_time(max(runs, 5), THIS, base)
     tui, tui_med = tui_first_frame(few)
     with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
         pdf, pdf_pages = pdf_times(few, Path(tmp))
@@ -403,7 +406,6 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
         print("bench: baseline phases, --help, TUI, PDF", file=sys.stderr)
         b_phase = phases(one, 1, build=base)
         b_warm_phase = phases(one, runs, warm=True, build=base)
-        b_helps = help_time(max(runs, 5), base)
         b_tui, b_tui_med = tui_first_frame(few, base)
         with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
             b_pdf, _ = pdf_times(few, Path(tmp), base)
