@@ -231,6 +231,58 @@ def phases(path: Path, runs: int, warm: bool = False, build: Build = THIS) -> di
     }
 
 
+def paired_phases(
+    path: Path, runs: int, base: Build, warm: bool = False
+) -> tuple[dict[str, tuple[float, float, float]], dict[str, tuple[float, float, float]]]:
+    """`phases` of this tree and of `base`, one run of each in turn."""
+    mine: list[dict[str, tuple[float, float, float]]] = []
+    theirs: list[dict[str, tuple[float, float, float]]] = []
+    for _ in range(runs):
+        mine.append(phases(path, 1, warm))
+        theirs.append(phases(path, 1, warm, base))
+    return _merged(mine), _merged(theirs)
+
+
+def _merged(samples: list[dict[str, tuple[float, float, float]]]) -> dict[str, tuple[float, float, float]]:
+    return {
+        k: (statistics.median(s[k][0] for s in samples), min(s[k][1] for s in samples), max(s[k][2] for s in samples))
+        for k in samples[0]
+    }
+
+
+def paired_tui(runs: int, base: Build) -> tuple[tuple[str, float | None], tuple[str, float | None]]:
+    """The TUI's first frame of this tree and of `base`, one run of each in turn."""
+    found: dict[str, list[float]] = {"this": [], "base": []}
+    for _ in range(runs):
+        for key, build in (("this", THIS), ("base", base)):
+            _text, med = tui_first_frame(1, build)
+            if med is not None:
+                found[key].append(med)
+
+    def figure(values: list[float]) -> tuple[str, float | None]:
+        if not values:
+            return "not available", None
+        med = statistics.median(values)
+        return f"{fmt(med)} ({fmt(min(values))}–{fmt(max(values))})", med
+
+    return figure(found["this"]), figure(found["base"])
+
+
+def pdf_renders(runs: int, work: Path, base: Build, mine: Series) -> Series:
+    """`assess render --pdf` of `base` on its own demo result, each run followed by one more of this tree's
+    (added to `mine`), so both are measured in the same minutes."""
+    result = work / "demo-baseline.json"
+    cmd = base.command()
+    subprocess.run([*cmd, "demo", "--json", str(result), "-q"], capture_output=True, check=False, env=base.env())
+    theirs = Series()
+    if not result.is_file() or not mine.runs:
+        return theirs
+    for _ in range(runs):
+        theirs.add(timed([*cmd, "render", str(result), "--pdf", str(work / "base.pdf")], env=base.env()))
+        mine.add(timed([ASSESS, "render", str(work / "demo.json"), "--pdf", str(work / "demo.pdf")]))
+    return theirs
+
+
 def help_time(runs: int, build: Build = THIS, other: Build | None = None) -> tuple[Series, Series]:
     """`--help` of `build` (and of `other`, run for run: a figure of milliseconds moves with the machine)."""
     series, theirs = Series(), Series()
@@ -394,21 +446,22 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
                 b_cold10.add(timed(assess_cmd(ten, base), env=base.env()))
         clear_cache(ten)
     print("bench: phases, --help, TUI, PDF", file=sys.stderr)
-    phase = phases(one, 1)
-    warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
     helps, b_helps = help_time(max(runs, 5), THIS, base)
-    tui, tui_med = tui_first_frame(few)
-    with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
-        pdf, pdf_pages = pdf_times(few, Path(tmp))
+    if base is None:
+        phase = phases(one, 1)
+        warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
+        tui, tui_med = tui_first_frame(few)
+        with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+            pdf, pdf_pages = pdf_times(few, Path(tmp))
+    else:  # each figure of both builds run for run: the machine's load changes from minute to minute
+        (phase, b_phase), (warm_phase, b_warm_phase) = paired_phases(one, 1, base), paired_phases(one, runs, base, True)
+        (tui, tui_med), (b_tui, b_tui_med) = paired_tui(few, base)
+        with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+            pdf, pdf_pages = pdf_times(few, Path(tmp))
+            b_pdf = pdf_renders(few, Path(tmp), base, pdf)
     # the baseline's figures: None where it was not measured (no --baseline, or no 10x run)
     than: dict[str, tuple[float, float, str] | None] = {}  # figure -> (this, baseline, how it prints)
     if base is not None:
-        print("bench: baseline phases, --help, TUI, PDF", file=sys.stderr)
-        b_phase = phases(one, 1, build=base)
-        b_warm_phase = phases(one, runs, warm=True, build=base)
-        b_tui, b_tui_med = tui_first_frame(few, base)
-        with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
-            b_pdf, _ = pdf_times(few, Path(tmp), base)
         than = {
             "wall": (cold.median, b_cold.median, fmt_series(b_cold)),
             "cpu": (cold.stat("cpu")[0], b_cold.stat("cpu")[0], fmt_series(b_cold, "cpu")),
