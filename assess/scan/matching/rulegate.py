@@ -204,17 +204,21 @@ class RuleGate:
     """
 
     def __init__(self, known: Iterable[tuple[Mapping[str, Any], Formula]] = ()) -> None:
-        # keyed by id(config); the config is kept in the value so its id is never reused while held here
+        # keyed by id(config); the config is kept in the value so its id is never reused while held here.
+        # The tested form is made on first use: a run asks about a fraction of the catalog's configs, and
+        # every run builds its plan (and this gate) anew.
         self._formulas: dict[int, tuple[Mapping[str, Any], Formula, Tested]] = {}
         for config, formula in known:
-            self._formulas.setdefault(id(config), (config, formula, _tested(formula)))
+            self._formulas.setdefault(id(config), (config, formula, None))
 
     def _entry(self, config: Mapping[str, Any]) -> tuple[Mapping[str, Any], Formula, Tested]:
         entry = self._formulas.get(id(config))
         if entry is None or entry[0] is not config:
             formula = rule_formula(config)
             entry = self._formulas[id(config)] = (config, formula, _tested(formula))
-        return entry
+        elif entry[2] is None and entry[1] is not None:
+            entry = self._formulas[id(config)] = (config, entry[1], _tested(entry[1]))
+        return entry  # its tested form is None only where the formula is None (no requirement)
 
     def formula(self, config: Mapping[str, Any]) -> Formula:
         """The literal formula of one rule config (derived once, then kept)."""
