@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from ast_grep_py import SgNode
+
+from assess.scan.matching.rulebook import matches_in
 
 BACKED_UTIL = "llm-call"  # the util backed by facts
 BACKING_FACT = "llm-call"  # ... the fact kind that names its nodes
@@ -73,27 +75,15 @@ def fill(backed: dict[str, Any], nodes: list[SgNode]) -> dict[str, Any]:
 def _reached(roots: list[Any], utils: dict[str, Any]) -> set[str]:
     """Names of the utils reached from `roots`, through other utils but never through `llm-call`'s body."""
     found: set[str] = set()
-    pending = [name for root in roots for name in _matches_in(root)]
+    pending = [name for root in roots for name in matches_in(root)]
     while pending:
         name = pending.pop()
         if name in found or name not in utils:
             continue
         found.add(name)
         if name != BACKED_UTIL:
-            pending.extend(_matches_in(utils[name]))
+            pending.extend(matches_in(utils[name]))
     return found
-
-
-def _matches_in(node: object) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "matches" and isinstance(value, str):
-                yield value
-            else:
-                yield from _matches_in(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _matches_in(item)
 
 
 def _metavars(nodes: Iterable[Any]) -> set[str]:

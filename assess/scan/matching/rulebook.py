@@ -100,13 +100,13 @@ class Rulebook:
         shared = self.utils.python if family == "python" else self.utils.javascript
         local = dict(config.get("utils") or {})
         wanted: dict[str, dict[str, Any]] = {}
-        pending = list(_matches_in(config))
+        pending = list(matches_in(config))
         while pending:
             name = pending.pop()
             if name in local or name in wanted or name not in shared:
                 continue
             wanted[name] = shared[name]
-            pending.extend(_matches_in(shared[name]))
+            pending.extend(matches_in(shared[name]))
         if not wanted:
             return dict(config)
         return {**config, "utils": {**wanted, **local}}
@@ -128,16 +128,17 @@ class Rulebook:
         return check.model_copy(update={"rules": rules})
 
 
-def _matches_in(node: object) -> Iterator[str]:
+def matches_in(node: object) -> Iterator[str]:
+    """The util names a rule (or any part of a config) refers to with `matches:`, at any depth."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "matches" and isinstance(value, str):
                 yield value
             else:
-                yield from _matches_in(value)
+                yield from matches_in(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _matches_in(item)
+            yield from matches_in(item)
 
 
 def compile_rule(config: dict[str, Any], lang: str, path: Path, what: str = "") -> None:

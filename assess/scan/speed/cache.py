@@ -54,7 +54,7 @@ from assess.scan.matching.secrets import KeyScanner
 from assess.scan.plan import ScanPlan
 from assess.scan.project.project_checks import ProjectOutcome
 from assess.scan.speed import codec
-from assess.signed import NO_LINK, READ_NO_LINK, SealedWriter, cache_enabled, machine_key
+from assess.signed import NO_LINK, SealedWriter, cache_enabled, machine_key, read_owned
 from assess.signed import unseal as _unsealed
 
 # 2: entries pickled one by one in the worker; 3: compressed; 4: no files_parsed; 5: facts by file;
@@ -263,19 +263,10 @@ def safe_folder(directory: Path) -> bool:
 
 
 def _read(path: Path, key: bytes, scope: str) -> memoryview | None:
-    """The signed payload of a cache file; None when missing, not a plain file (never through a link),
-    damaged, or signed by anyone but this user on this machine."""
-    try:
-        fd = os.open(path, READ_NO_LINK)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            return _unsealed(fh.read(), key, scope)
-    except OSError:
-        return None
+    """The signed payload of a cache file; None when missing, not a plain file of this user (never through a
+    link), damaged, or signed by anyone but this user on this machine."""
+    data = read_owned(path, forbidden=0)  # the signature, not the mode bits, is what the cache trusts
+    return None if data is None else _unsealed(data, key, scope)
 
 
 def _load(path: Path, key: bytes, scope: str) -> Any:
