@@ -270,7 +270,7 @@ def _load(checks_root: Path, questions_root: Path) -> Catalog:
     ordered = {i: items[i] for i in CHECKLIST_ORDER}
     configs = [rule for check in checks.values() for rule in check.rules.values()]
     configs += [
-        v.rule for fact in rulebook.facts.values() if not fact.names_from for v in (*fact.python, *fact.javascript)
+        v.rule for fact in rulebook.facts.values() for v in (*fact.python, *fact.javascript) if not fact.dynamic(v)
     ]
     gate = tuple((config, rule_formula(config)) for config in configs)
     return Catalog(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from assess.models import Check
 from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
 from assess.scan.matching.backed import BACKING_FACT, NOT_BACKING, backed_config, fill, needs_util
+from assess.scan.matching.merged import Kinds, find_each, mergeable, node_kinds, regexes_in
 from assess.scan.matching.regexstart import with_start
 from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
 
@@ -66,6 +68,10 @@ class TreeVariant:
     paths: re.Pattern[str] | None = None
     template: str = ""  # a dynamic rule's config as JSON, `{names}` filled per file by replacing text
     backed: dict[str, Any] | None = None  # the config with `llm-call` filled per file from its facts (backed.py)
+    # a dynamic rule's placeholders, each with the `fact.CAPTURE`s that fill it (each must find a name)
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    kinds: Kinds = None  # the node kinds it can match, when known: rules of disjoint kinds share a walk
+    form: dict[str, Any] | None = None  # the config as it joins a shared walk (merged.py); None: runs alone
 
     @property
     def backs(self) -> bool:
@@ -91,6 +97,7 @@ class FactPlan:
     dynamic: dict[str, tuple[TreeVariant, ...]] = field(default_factory=dict)  # `{names}` filled per file
     text: tuple[_TextVariant, ...] = ()
     text_paths: re.Pattern[str] | None = None
+    internal: frozenset[str] = frozenset()  # fact kinds that only fill placeholders: never kept
 
     @classmethod
     def build(cls, rules: Iterable[FactRule]) -> FactPlan:
@@ -100,16 +107,31 @@ class FactPlan:
         dynamic: dict[str, list[TreeVariant]] = {}
         text: list[_TextVariant] = []
         globs: list[str] = []  # every text variant's paths: most files match none, and skip them all at once
+        internal: set[str] = set()
+        rules = list(rules)
+        counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in regexes_in(v.rule))
+        shared = frozenset(r for r, n in counts.items() if n > 1)  # compiled once in a walk that runs them together
         for rule in rules:
+            if rule.internal:
+                internal.add(rule.id)
             for family in ("python", "javascript"):
                 for variant in rule.variants(family):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
-                    template = json.dumps(variant.rule) if rule.names_from else ""
-                    backed = None if rule.names_from else backed_config(variant.rule, rule.captures)
                     paths = path_pattern(variant.paths)
-                    entry = TreeVariant(rule, variant.label, words, variant.rule, paths, template, backed)
-                    target = dynamic if rule.names_from else piggyback if rule.piggyback else tree
-                    target.setdefault(family, []).append(entry)
+                    kinds = node_kinds(variant.rule)
+                    form = mergeable(variant.rule, shared)
+                    if rule.dynamic(variant):
+                        template = json.dumps(form or variant.rule)  # filled, it is its own form
+                        names = tuple((key, tuple(sources)) for key, sources in rule.placeholders(variant).items())
+                        entry = TreeVariant(
+                            rule, variant.label, words, variant.rule, paths, template, None, names, kinds, form
+                        )
+                        dynamic.setdefault(family, []).append(entry)
+                        continue
+                    backed = backed_config(variant.rule, rule.captures)
+                    form = form if backed is None else None  # filled per file from its facts: runs alone
+                    entry = TreeVariant(rule, variant.label, words, variant.rule, paths, "", backed, (), kinds, form)
+                    (piggyback if rule.piggyback else tree).setdefault(family, []).append(entry)
             for tv in rule.text:
                 globs.extend(tv.paths)
                 words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
@@ -122,9 +144,10 @@ class FactPlan:
         return cls(
             {k: tuple(v) for k, v in tree.items()},
             {k: tuple(v) for k, v in piggyback.items()},
-            {k: tuple(v) for k, v in dynamic.items()},
+            {k: _after_sources(v) for k, v in dynamic.items()},
             tuple(text),
             path_pattern(globs),
+            frozenset(internal),
         )
 
     def keywords(self) -> set[bytes]:
@@ -142,6 +165,26 @@ class FactPlan:
         return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
 
 
+def _after_sources(variants: list[TreeVariant]) -> tuple[TreeVariant, ...]:
+    """Dynamic variants in their order, except that each runs after every dynamic fact it reads names from."""
+    pending, ordered = list(variants), []
+    while pending:
+        made_later = {v.fact.id for v in pending}
+        ready = next(
+            (
+                v
+                for v in pending
+                if not any(s.split(".")[0] in made_later - {v.fact.id} for _, sources in v.names for s in sources)
+            ),
+            None,
+        )
+        if ready is None:
+            raise ValueError(f"fact rules fill each other's names in a circle: {sorted(made_later)}")
+        pending.remove(ready)
+        ordered.append(ready)
+    return tuple(ordered)
+
+
 def _wanted(variants: Iterable[TreeVariant], found: frozenset[bytes]) -> list[TreeVariant]:
     return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
@@ -152,7 +195,7 @@ def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> F
     pending = list(wanted)
     while pending:  # a dynamic rule needs the facts that feed it its names
         rule = rules.get(pending.pop())
-        for source in rule.names_from if rule else ():
+        for source in sorted(rule.sources()) if rule else ():
             kind = source.split(".")[0]
             if kind not in wanted:
                 wanted.add(kind)
@@ -204,24 +247,32 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
 
 def _run(
     root: SgNode,
-    variants: Iterable[TreeVariant],
+    variants: Sequence[TreeVariant],
     rel: str,
     role: str,
     text: str,
     out: list[Fact],
     calls: list[SgNode] | None = None,
 ) -> None:
-    """Facts of `variants` on one tree; `calls` gathers the nodes of the variants that back `llm-call`."""
-    for variant in variants:
-        config = variant.config
-        if variant.backed is not None and calls is not None:
+    """Facts of `variants` on one tree, in their order; `calls` gathers the nodes of the variants that back
+    `llm-call`, which the backed ones (backed.py) are then filled from."""
+    backed = [calls is not None and v.backed is not None for v in variants]
+    plain = [i for i, is_backed in enumerate(backed) if not is_backed]
+    nodes: list[list[SgNode]] = [[] for _ in variants]
+    for index, found in zip(
+        plain, find_each(root, [(variants[i].config, variants[i].kinds, variants[i].form) for i in plain]), strict=True
+    ):
+        nodes[index] = found
+    if calls is not None:
+        calls.extend(node for i in plain if variants[i].backs for node in nodes[i])
+        for index, variant in enumerate(variants):
+            if not backed[index] or variant.backed is None:
+                continue
             if not calls and needs_util(variant.backed["rule"]):
                 continue  # only LLM calls can match, and the file has none
-            config = fill(variant.backed, calls)
-        for node in root.find_all(cast("Config", config)):
-            if calls is not None and variant.backs:
-                calls.append(node)
-            out.append(_fact_from(node, variant, rel, role, text))
+            nodes[index] = root.find_all(cast("Config", fill(variant.backed, calls)))
+    for variant, found in zip(variants, nodes, strict=True):
+        out.extend(_fact_from(node, variant, rel, role, text) for node in found)
 
 
 def _names(found: list[Fact], sources: list[str]) -> list[str]:
@@ -253,14 +304,32 @@ def collect_tree_facts(
     calls: list[SgNode] = []
     wanted = [v for v in variants if path_matches(rel, v.paths)]
     _run(root, wanted, rel, role, text, found, calls)
+    batch: list[TreeVariant] = []  # dynamic variants whose names are known: they may share a walk
+    made: set[str] = set()
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
-        names = _names(found, variant.fact.names_from)
-        if names:
-            filled = json.dumps("|".join(re.escape(n) for n in names))[1:-1]  # as it reads inside a JSON string
-            config = json.loads(variant.template.replace("{names}", filled))
-            _run(root, (TreeVariant(variant.fact, variant.label, frozenset(), config),), rel, role, text, found)
-    out.extend(found)
+        if any(source.split(".")[0] in made for _, sources in variant.names for source in sources):
+            _run(root, batch, rel, role, text, found)  # this one reads names the batch finds
+            batch, made = [], set()
+        config = _filled(variant, found)
+        if config is not None:
+            form = config if variant.form is not None else None
+            batch.append(TreeVariant(variant.fact, variant.label, frozenset(), config, kinds=variant.kinds, form=form))
+            made.add(variant.fact.id)
+    _run(root, batch, rel, role, text, found)
+    out.extend(f for f in found if f.kind not in plan.internal)
     return calls
+
+
+def _filled(variant: TreeVariant, found: list[Fact]) -> dict[str, Any] | None:
+    """A dynamic variant's config with each placeholder filled from `found`, or None when one has no name."""
+    template = variant.template
+    for key, sources in variant.names:
+        names = _names(found, list(sources))
+        if not names:
+            return None
+        filled = json.dumps("|".join(re.escape(n) for n in names))[1:-1]  # as it reads inside a JSON string
+        template = template.replace("{" + key + "}", filled)
+    return cast("dict[str, Any]", json.loads(template))
 
 
 def collect_text_facts(

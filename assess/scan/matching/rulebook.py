@@ -48,6 +48,11 @@ class FactVariant(_Strict):
     label: str = ""
     keywords: list[str] = Field(default_factory=list)  # narrower prefilter; the fact's keywords otherwise
     paths: list[str] = Field(default_factory=list)  # only files matching one of these (fnmatch on name or path)
+    # More placeholders than the fact's `{names}`: `{key}` in this shape's regexes becomes the names captured
+    # by these facts in the same file (`objects: [instance.OBJ]`). The shape runs only when each one has a
+    # name (also one its rule does not use: a precondition), so a dear walk (`x = Maker(); ... x.run()`)
+    # starts only from names that can lead somewhere.
+    names: dict[str, list[str]] = Field(default_factory=dict)
     rule: dict[str, Any]
 
 
@@ -79,6 +84,8 @@ class FactRule(_Strict):
     # nothing else waits until it is known to lead to a `reach` fact.
     reach: bool = False
     deferrable: bool = False
+    # Only feeds other rules' placeholders (FactVariant.names): never kept, never read by a judge.
+    internal: bool = False
     python: list[FactVariant] = Field(default_factory=list)
     javascript: list[FactVariant] = Field(default_factory=list)
     text: list[TextVariant] = Field(default_factory=list)
@@ -86,6 +93,21 @@ class FactRule(_Strict):
     def variants(self, family: str) -> list[FactVariant]:
         """The shapes of this fact for one ast-grep family (python, javascript)."""
         return self.python if family == "python" else self.javascript if family == "javascript" else []
+
+    def placeholders(self, variant: FactVariant) -> dict[str, list[str]]:
+        """Every names placeholder of one shape and the facts that fill it (`{names}`: the fact's own)."""
+        return {**({"names": self.names_from} if self.names_from else {}), **variant.names}
+
+    def sources(self) -> set[str]:
+        """Every `fact.CAPTURE` this rule's placeholders read."""
+        found = set(self.names_from)
+        for variant in (*self.python, *self.javascript):
+            found.update(s for sources in variant.names.values() for s in sources)
+        return found
+
+    def dynamic(self, variant: FactVariant) -> bool:
+        """Whether a shape has placeholders filled per file (run after the facts that fill them)."""
+        return bool(self.names_from or variant.names)
 
 
 @dataclass(frozen=True)
@@ -174,8 +196,11 @@ def _load_fact(path: Path, utils: Rulebook, registry: ProviderRegistry) -> FactR
         variants = []
         for variant in fact.variants(family):
             config = ascii_rules(utils.with_utils(variant.rule, family))
+            filled = config
+            for key in fact.placeholders(variant):
+                filled = _fill_names(filled, "x", key)
             for lang in langs:
-                compile_rule(_fill_names(config, "x"), lang, path, f" (variant '{variant.label}')")
+                compile_rule(filled, lang, path, f" (variant '{variant.label}')")
             variants.append(variant.model_copy(update={"rule": config}))
         resolved[family] = variants
     for text_variant in fact.text:
@@ -207,14 +232,15 @@ def _with_providers(fact: FactRule, registry: ProviderRegistry, path: Path) -> F
     )
 
 
-def _fill_names(node: Any, names: str) -> Any:
-    """A dynamic rule with its `{names}` placeholder filled (names already regex-escaped)."""
+def _fill_names(node: Any, names: str, key: str = "names") -> Any:
+    """A dynamic rule with its `{key}` placeholder filled (names already regex-escaped)."""
+    mark = "{" + key + "}"
     if isinstance(node, dict):
-        return {k: _fill_names(v, names) for k, v in node.items()}
+        return {k: _fill_names(v, names, key) for k, v in node.items()}
     if isinstance(node, list):
-        return [_fill_names(v, names) for v in node]
-    if isinstance(node, str) and "{names}" in node:
-        return node.replace("{names}", names)
+        return [_fill_names(v, names, key) for v in node]
+    if isinstance(node, str) and mark in node:
+        return node.replace(mark, names)
     return node
 
 
@@ -246,7 +272,7 @@ def load_rulebook(checks_root: Path, registry: ProviderRegistry | None = None) -
         fact = _load_fact(path, book, registry)
         facts[fact.id] = fact
     for fact in facts.values():
-        for source in fact.names_from:
+        for source in sorted(fact.sources()):
             if source.split(".")[0] not in facts:
                 raise InputError(
                     f"names_from '{source}': no fact rule '{source.split('.')[0]}'", checks_root / FACTS_DIR
