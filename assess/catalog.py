@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 from pydantic import ValidationError
@@ -21,9 +21,12 @@ from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
 from assess.providers import PROVIDERS_FILE, ProviderRegistry, load_registry
 from assess.scan.matching.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
-from assess.scan.matching.rulegate import Formula, rule_formula
+from assess.scan.matching.rulegate import Formula, literals, rule_formula
 from assess.scan.project.judges import validate_project_check
 from assess.yamlio import load_model, read_yaml, validation_error
+
+if TYPE_CHECKING:
+    from assess.scan.matching.factscan import Forms
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,11 @@ class Catalog:
     facts: dict[str, FactRule] = field(default_factory=dict)  # checks/_facts: what project checks judge
     # the rule gate's formula of every ast-grep config above (the same dict objects), derived at load and
     # kept with the cached catalog: deriving them parses every regex of the catalog (~0.1 s a run)
-    gate: tuple[tuple[dict[str, Any], Formula], ...] = ()
+    gate: tuple[tuple[dict[str, Any], Formula, frozenset[bytes]], ...] = ()  # ... and the literals it tests
+    # per (check, language): its config backed by the file's LLM-call facts (backed.py); None: not derived
+    backed: dict[tuple[str, str], dict[str, Any]] | None = None
+    # each fact shape's node kinds and the form it joins a shared walk in (factscan.fact_forms), derived once
+    forms: Forms = field(default_factory=dict)
     providers: ProviderRegistry = field(default_factory=ProviderRegistry)  # checks/_providers.yaml
 
     def questions_for(self, item: str) -> list[Question]:
@@ -261,6 +268,9 @@ def _check_provider_names(
 
 
 def _load(checks_root: Path, questions_root: Path) -> Catalog:
+    from assess.scan.matching.backed import backed_config  # ast-grep-py: not for `--help`
+    from assess.scan.matching.factscan import fact_forms
+
     registry = load_registry(checks_root)
     rulebook = load_rulebook(checks_root, registry)
     checks, dirs = load_checks(checks_root, rulebook)
@@ -272,7 +282,15 @@ def _load(checks_root: Path, questions_root: Path) -> Catalog:
     configs += [
         v.rule for fact in rulebook.facts.values() for v in (*fact.python, *fact.javascript) if not fact.dynamic(v)
     ]
-    gate = tuple((config, rule_formula(config)) for config in configs)
+    gate = tuple(
+        (config, formula, frozenset(literals(formula))) for config in configs for formula in [rule_formula(config)]
+    )
+    backed = {
+        (check.id, lang): config
+        for check in checks.values()
+        for lang, rule in check.rules.items()
+        if (config := backed_config(rule)) is not None
+    }
     return Catalog(
         checks=checks,
         items=ordered,
@@ -280,5 +298,7 @@ def _load(checks_root: Path, questions_root: Path) -> Catalog:
         check_dirs=dirs,
         facts=rulebook.facts,
         gate=gate,
+        backed=backed,
+        forms=fact_forms(rulebook.facts.values()),
         providers=registry,
     )

@@ -13,7 +13,7 @@ from assess import catalog as catalog_module
 from assess import paths, signed
 from assess.catalog import load_catalog
 from assess.errors import InputError
-from assess.scan.matching.rulegate import rule_formula
+from assess.scan.matching.rulegate import literals, rule_formula
 from assess.scan.plan import ScanPlan
 
 
@@ -91,11 +91,12 @@ def test_the_cached_catalog_brings_the_rule_gate_formulas_of_its_own_rules(
     cached = load_catalog(*trees)
     assert len(loads) == 1
     configs = {id(rule): rule for check in cached.checks.values() for rule in check.rules.values()}
-    assert configs and set(configs) <= {id(config) for config, _ in cached.gate}  # the very objects
+    assert configs and set(configs) <= {id(config) for config, _, _ in cached.gate}  # the very objects
     gate = ScanPlan.build(cached).gate  # a plan's gate starts from the catalog's formulas
-    for config, formula in cached.gate:
+    for config, formula, words in cached.gate:
         assert formula == rule_formula(config)
         assert gate.formula(config) == formula
+        assert words == literals(formula) and gate.words(config) == words
 
 
 def test_a_cache_file_others_could_write_is_not_read(trees: tuple[Path, Path], loads: list[Path]) -> None:

@@ -16,7 +16,7 @@ from assess.models import Check
 from assess.scan.matching.backed import backed_config
 from assess.scan.matching.factscan import FactPlan, plan_facts
 from assess.scan.matching.lexicon import Lexicon
-from assess.scan.matching.rulegate import RuleGate, literals
+from assess.scan.matching.rulegate import RuleGate
 from assess.scan.matching.secrets import KeyScanner
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class ScanPlan:
                 by_language.setdefault(lang, []).append((check, keywords))
         patterns = [p for c in catalog.checks.values() for p in c.patterns]
         gate = RuleGate(catalog.gate)
-        fact_plan = plan_facts(catalog.facts, project)
+        fact_plan = plan_facts(catalog.facts, project, catalog.forms)
         words = fact_plan.keywords()
         words.update(w for groups in requires.values() for group in groups for w in group)
         backed: dict[tuple[str, str], dict[str, Any]] = {}
@@ -88,12 +88,15 @@ class ScanPlan:
             for check, keywords in entries:
                 words.update(keywords)
                 rule = check.rule_for(language)
-                words.update(literals(gate.formula(rule)) if rule is not None else ())
-                config = backed_config(rule) if rule is not None else None
+                words.update(gate.words(rule) if rule is not None else ())
+                if catalog.backed is not None:  # derived with the catalog
+                    config = catalog.backed.get((check.id, language))
+                else:
+                    config = backed_config(rule) if rule is not None else None
                 if config is not None:
                     backed[(check.id, language)] = config
         for variants in (*fact_plan.tree.values(), *fact_plan.piggyback.values()):
-            words.update(w for v in variants for w in literals(gate.formula(v.config)))
+            words.update(w for v in variants for w in gate.words(v.config))
         reach = frozenset(f.id for f in catalog.facts.values() if f.reach)
         deferrable = frozenset(f.id for f in catalog.facts.values() if f.deferrable)
         return cls(

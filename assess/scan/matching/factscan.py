@@ -29,6 +29,7 @@ SNIPPET_MAX = 200
 ALWAYS = ("llm-call", "llm-client", "model-const")
 
 
+DERIVED = {"derived": True}  # a field the scan cache leaves out of its picture of the plan (cache.py)
 _NO_LISTS: dict[str, tuple[str, ...]] = {}  # shared by the many facts that capture no list: never changed
 
 
@@ -70,8 +71,10 @@ class TreeVariant:
     backed: dict[str, Any] | None = None  # the config with `llm-call` filled per file from its facts (backed.py)
     # a dynamic rule's placeholders, each with the `fact.CAPTURE`s that fill it (each must find a name)
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    kinds: Kinds = None  # the node kinds it can match, when known: rules of disjoint kinds share a walk
-    form: dict[str, Any] | None = None  # the config as it joins a shared walk (merged.py); None: runs alone
+    # derived from `config` (left out of the scan cache's picture of the plan): the node kinds it can match,
+    # when known, and the config as it joins a shared walk (merged.py); None: it runs alone
+    kinds: Kinds = field(default=None, metadata=DERIVED)
+    form: dict[str, Any] | None = field(default=None, metadata=DERIVED)
 
     @property
     def backs(self) -> bool:
@@ -100,8 +103,9 @@ class FactPlan:
     internal: frozenset[str] = frozenset()  # fact kinds that only fill placeholders: never kept
 
     @classmethod
-    def build(cls, rules: Iterable[FactRule]) -> FactPlan:
-        """The plan for `rules`: each variant filed as an anchor, a piggyback or a dynamic rule, per family."""
+    def build(cls, rules: Iterable[FactRule], forms: Forms | None = None) -> FactPlan:
+        """The plan for `rules`: each variant filed as an anchor, a piggyback or a dynamic rule, per family.
+        `forms`: `fact_forms` of a set of rules holding these (kept with the cached catalog)."""
         tree: dict[str, list[TreeVariant]] = {}
         piggyback: dict[str, list[TreeVariant]] = {}
         dynamic: dict[str, list[TreeVariant]] = {}
@@ -109,17 +113,15 @@ class FactPlan:
         globs: list[str] = []  # every text variant's paths: most files match none, and skip them all at once
         internal: set[str] = set()
         rules = list(rules)
-        counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in regexes_in(v.rule))
-        shared = frozenset(r for r, n in counts.items() if n > 1)  # compiled once in a walk that runs them together
+        forms = forms if forms is not None else fact_forms(rules)
         for rule in rules:
             if rule.internal:
                 internal.add(rule.id)
             for family in ("python", "javascript"):
-                for variant in rule.variants(family):
+                for index, variant in enumerate(rule.variants(family)):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
                     paths = path_pattern(variant.paths)
-                    kinds = node_kinds(variant.rule)
-                    form = mergeable(variant.rule, shared)
+                    kinds, form, backed = forms.get((rule.id, family, index)) or (None, None, None)
                     if rule.dynamic(variant):
                         template = json.dumps(form or variant.rule)  # filled, it is its own form
                         names = tuple((key, tuple(sources)) for key, sources in rule.placeholders(variant).items())
@@ -128,7 +130,6 @@ class FactPlan:
                         )
                         dynamic.setdefault(family, []).append(entry)
                         continue
-                    backed = backed_config(variant.rule, rule.captures)
                     form = form if backed is None else None  # filled per file from its facts: runs alone
                     entry = TreeVariant(rule, variant.label, words, variant.rule, paths, "", backed, (), kinds, form)
                     (piggyback if rule.piggyback else tree).setdefault(family, []).append(entry)
@@ -165,6 +166,28 @@ class FactPlan:
         return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
 
 
+# per (fact, family, variant index): node kinds, mergeable form, backed config (None for a dynamic rule)
+Forms = dict[tuple[str, str, int], tuple[Kinds, dict[str, Any] | None, dict[str, Any] | None]]
+
+
+def fact_forms(rules: Iterable[FactRule]) -> Forms:
+    """Every tree variant's node kinds, mergeable form (merged.py: a regex that two of them hold is shared)
+    and backed config (backed.py). Derived once per catalog (json and hashing of every util: ~15 ms a run)."""
+    rules = list(rules)
+    counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in regexes_in(v.rule))
+    shared = frozenset(r for r, n in counts.items() if n > 1)  # compiled once in a walk that runs them together
+    return {
+        (rule.id, family, index): (
+            node_kinds(variant.rule),
+            mergeable(variant.rule, shared),
+            None if rule.dynamic(variant) else backed_config(variant.rule, rule.captures),
+        )
+        for rule in rules
+        for family in ("python", "javascript")
+        for index, variant in enumerate(rule.variants(family))
+    }
+
+
 def _after_sources(variants: list[TreeVariant]) -> tuple[TreeVariant, ...]:
     """Dynamic variants in their order, except that each runs after every dynamic fact it reads names from."""
     pending, ordered = list(variants), []
@@ -189,8 +212,9 @@ def _wanted(variants: Iterable[TreeVariant], found: frozenset[bytes]) -> list[Tr
     return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
 
-def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> FactPlan:
-    """The fact rules the enabled project checks need, plus what resolving call sites needs."""
+def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check], forms: Forms | None = None) -> FactPlan:
+    """The fact rules the enabled project checks need, plus what resolving call sites needs (`forms`: the
+    rules' `fact_forms`, when known)."""
     wanted = {f for f in ALWAYS if f in rules} | {f for check in project_checks for f in check.facts}
     pending = list(wanted)
     while pending:  # a dynamic rule needs the facts that feed it its names
@@ -200,7 +224,7 @@ def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check]) -> F
             if kind not in wanted:
                 wanted.add(kind)
                 pending.append(kind)
-    return FactPlan.build(rules[f] for f in sorted(wanted) if f in rules)
+    return FactPlan.build((rules[f] for f in sorted(wanted) if f in rules), forms)
 
 
 def _line_text(text: str, index: int) -> str:

@@ -203,13 +203,15 @@ class RuleGate:
     cached catalog) for these very config objects; any other config's formula is derived on first use.
     """
 
-    def __init__(self, known: Iterable[tuple[Mapping[str, Any], Formula]] = ()) -> None:
+    def __init__(self, known: Iterable[tuple[Mapping[str, Any], Formula, frozenset[bytes]]] = ()) -> None:
         # keyed by id(config); the config is kept in the value so its id is never reused while held here.
         # The tested form is made on first use: a run asks about a fraction of the catalog's configs, and
         # every run builds its plan (and this gate) anew.
         self._formulas: dict[int, tuple[Mapping[str, Any], Formula, Tested]] = {}
-        for config, formula in known:
+        self._words: dict[int, frozenset[bytes]] = {}
+        for config, formula, words in known:
             self._formulas.setdefault(id(config), (config, formula, None))
+            self._words.setdefault(id(config), words)
 
     def _entry(self, config: Mapping[str, Any]) -> tuple[Mapping[str, Any], Formula, Tested]:
         entry = self._formulas.get(id(config))
@@ -223,6 +225,14 @@ class RuleGate:
     def formula(self, config: Mapping[str, Any]) -> Formula:
         """The literal formula of one rule config (derived once, then kept)."""
         return self._entry(config)[1]
+
+    def words(self, config: Mapping[str, Any]) -> frozenset[bytes]:
+        """Every literal the formula of `config` tests: what the plan's lexicon must find (kept when known)."""
+        words = self._words.get(id(config))
+        known = self._formulas.get(id(config))
+        if words is None or known is None or known[0] is not config:
+            words = self._words[id(config)] = frozenset(literals(self.formula(config)))
+        return words
 
     def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:
         """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
