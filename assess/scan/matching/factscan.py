@@ -242,6 +242,7 @@ def _redacted_line(line: str) -> str:
 
 def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: str) -> Fact:
     rng = node.range()
+    start = rng.start  # each attribute of a range is a new object: read once
     values: dict[str, str] = {}
     lists: dict[str, tuple[str, ...]] = {}
     for name in variant.fact.captures:
@@ -259,10 +260,10 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
         label=variant.label,
         rel=rel,
         role=role,
-        line=rng.start.line + 1,
-        column=rng.start.column + 1,
+        line=start.line + 1,
+        column=start.column + 1,
         end_line=rng.end.line + 1,
-        snippet=_line_text(text, rng.start.index),
+        snippet=_line_text(text, start.index),
         values=values,
         lists=lists or _NO_LISTS,
         text=kept,
@@ -326,7 +327,7 @@ def collect_tree_facts(
     dynamic rules fed by both. Returns the file's LLM-call nodes, for backed rules."""
     found: list[Fact] = []
     calls: list[SgNode] = []
-    wanted = [v for v in variants if path_matches(rel, v.paths)]
+    wanted = [v for v in variants if v.paths is None or path_matches(rel, v.paths)]
     _run(root, wanted, rel, role, text, found, calls)
     batch: list[TreeVariant] = []  # dynamic variants whose names are known: they may share a walk
     made: set[str] = set()
@@ -351,7 +352,8 @@ def _filled(variant: TreeVariant, found: list[Fact]) -> dict[str, Any] | None:
         names = _names(found, list(sources))
         if not names:
             return None
-        filled = json.dumps("|".join(re.escape(n) for n in names))[1:-1]  # as it reads inside a JSON string
+        # names are identifiers (_names): nothing in them for a regex to escape; as they read inside JSON
+        filled = json.dumps("|".join(names))[1:-1]
         template = template.replace("{" + key + "}", filled)
     return cast("dict[str, Any]", json.loads(template))
 
@@ -363,9 +365,9 @@ def collect_text_facts(
     if plan.text_paths is None or not path_matches(rel, plan.text_paths):
         return
     for variant in plan.text:
-        if not path_matches(rel, variant.paths):
-            continue
         if variant.keywords and found.isdisjoint(variant.keywords):
+            continue  # before the path: most code files match the paths of some infrastructure regexes
+        if not path_matches(rel, variant.paths):
             continue
         for match in variant.regex.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
