@@ -42,7 +42,7 @@ class Catalog:
     # per (check, language): its config backed by the file's LLM-call facts (backed.py); None: not derived
     backed: dict[tuple[str, str], dict[str, Any]] | None = None
     # each fact shape's node kinds and the form it joins a shared walk in (factscan.fact_forms), derived once
-    forms: Forms = field(default_factory=dict)
+    forms: Forms | None = None
     providers: ProviderRegistry = field(default_factory=ProviderRegistry)  # checks/_providers.yaml
 
     def questions_for(self, item: str) -> list[Question]:

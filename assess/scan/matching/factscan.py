@@ -21,7 +21,7 @@ from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
 from assess.scan.matching.backed import BACKING_FACT, NOT_BACKING, backed_config, fill, needs_util
 from assess.scan.matching.merged import Kinds, find_each, mergeable, node_kinds, regexes_in
-from assess.scan.matching.regexstart import with_start
+from assess.scan.matching.regexstart import start_source, with_start
 from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
 
 SNIPPET_MAX = 200
@@ -121,7 +121,7 @@ class FactPlan:
                 for index, variant in enumerate(rule.variants(family)):
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
                     paths = path_pattern(variant.paths)
-                    kinds, form, backed = forms.get((rule.id, family, index)) or (None, None, None)
+                    kinds, form, backed = forms.tree.get((rule.id, family, index)) or (None, None, None)
                     if rule.dynamic(variant):
                         template = json.dumps(form or variant.rule)  # filled, it is its own form
                         names = tuple((key, tuple(sources)) for key, sources in rule.placeholders(variant).items())
@@ -133,10 +133,12 @@ class FactPlan:
                     form = form if backed is None else None  # filled per file from its facts: runs alone
                     entry = TreeVariant(rule, variant.label, words, variant.rule, paths, "", backed, (), kinds, form)
                     (piggyback if rule.piggyback else tree).setdefault(family, []).append(entry)
-            for tv in rule.text:
+            for index, tv in enumerate(rule.text):
                 globs.extend(tv.paths)
                 words = frozenset(k.encode() for k in (tv.keywords or rule.keywords))
-                text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, with_start(tv.regex, re.M)))
+                source = forms.text.get((rule.id, index))
+                regex = re.compile(source, re.M) if source is not None else with_start(tv.regex, re.M)
+                text.append(_TextVariant(rule, tv.label, path_pattern(tv.paths), words, regex))
         for family in tree.keys() | piggyback.keys():  # backing variants run first (collect_tree_facts)
             order = [*tree.get(family, ()), *piggyback.get(family, ())]
             last = max((i for i, v in enumerate(order) if v.backs), default=-1)
@@ -166,17 +168,24 @@ class FactPlan:
         return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
 
 
-# per (fact, family, variant index): node kinds, mergeable form, backed config (None for a dynamic rule)
-Forms = dict[tuple[str, str, int], tuple[Kinds, dict[str, Any] | None, dict[str, Any] | None]]
+@dataclass(frozen=True)
+class Forms:
+    """What a fact plan derives from each fact rule, derived once per catalog and kept with it."""
+
+    # per (fact, family, variant index): node kinds, mergeable form, backed config (None for a dynamic rule)
+    tree: dict[tuple[str, str, int], tuple[Kinds, dict[str, Any] | None, dict[str, Any] | None]]
+    # per (fact, text variant index): its regex behind a lookahead of its first characters (regexstart.py)
+    text: dict[tuple[str, int], str]
 
 
 def fact_forms(rules: Iterable[FactRule]) -> Forms:
     """Every tree variant's node kinds, mergeable form (merged.py: a regex that two of them hold is shared)
-    and backed config (backed.py). Derived once per catalog (json and hashing of every util: ~15 ms a run)."""
+    and backed config (backed.py), and each text variant's regex source. Derived once per catalog: the json
+    and hashing of every util and the parse of every text regex cost ~25 ms a run."""
     rules = list(rules)
     counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in regexes_in(v.rule))
     shared = frozenset(r for r, n in counts.items() if n > 1)  # compiled once in a walk that runs them together
-    return {
+    tree = {
         (rule.id, family, index): (
             node_kinds(variant.rule),
             mergeable(variant.rule, shared),
@@ -186,6 +195,8 @@ def fact_forms(rules: Iterable[FactRule]) -> Forms:
         for family in ("python", "javascript")
         for index, variant in enumerate(rule.variants(family))
     }
+    text = {(rule.id, index): start_source(tv.regex, re.M) for rule in rules for index, tv in enumerate(rule.text)}
+    return Forms(tree, text)
 
 
 def _after_sources(variants: list[TreeVariant]) -> tuple[TreeVariant, ...]:

@@ -63,13 +63,18 @@ def first_chars(regex: str, flags: int = 0) -> set[str] | None:
 
 def with_start(regex: str, flags: int = 0) -> re.Pattern[str]:
     """`regex` compiled, behind a lookahead of its first characters when they can be told."""
+    return re.compile(start_source(regex, flags), flags)
+
+
+def start_source(regex: str, flags: int = 0) -> str:
+    """The source `with_start` compiles (parsing the regex costs more than compiling it: kept by the catalog)."""
     chars = first_chars(regex, flags)
     if not chars:
-        return re.compile(regex, flags)
+        return regex
     lead = _GLOBAL_FLAGS.match(regex)  # global flags must stay at the very start
     head, body = (lead.group(0), regex[lead.end() :]) if lead else ("", regex)
     ahead = "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
-    return re.compile(f"{head}{ahead}(?:{body})", flags)
+    return f"{head}{ahead}(?:{body})"
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
