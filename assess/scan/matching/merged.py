@@ -86,18 +86,18 @@ def regexes_in(node: Any) -> list[str]:
 
 def _regexes_as_utils(node: Any, shared: frozenset[str], out: dict[str, Any]) -> Any:
     if isinstance(node, list):
-        return [_regexes_as_utils(item, shared, out) for item in node]
+        items = [_regexes_as_utils(item, shared, out) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     if not isinstance(node, dict):
         return node
-    done = {k: _regexes_as_utils(v, shared, out) for k, v in node.items() if k != "regex"}
     regex = node.get("regex")
-    if regex is None:
-        return done
-    if regex in shared and "matches" not in node:  # one rule object holds one `matches`
+    if isinstance(regex, str) and regex in shared and "matches" not in node:  # one `matches` per rule object
         name = "re-" + hashlib.sha1(regex.encode(), usedforsecurity=False).hexdigest()[:10]
         out[name] = {"regex": regex}
+        done = {k: _regexes_as_utils(v, shared, out) for k, v in node.items() if k != "regex"}
         return {**done, "matches": name}
-    return {**done, "regex": regex}
+    done = {k: v if k == "regex" else _regexes_as_utils(v, shared, out) for k, v in node.items()}
+    return node if all(done[k] is v for k, v in node.items()) else done
 
 
 def _digest(name: str, utils: dict[str, Any]) -> str:
@@ -112,12 +112,16 @@ def _digest(name: str, utils: dict[str, Any]) -> str:
 
 
 def _renamed(node: Any, names: dict[str, str]) -> Any:
+    """`node` with its `matches` renamed; a part with nothing renamed is the very same object (the catalog
+    cache pickles each object once, so the forms cost little beside the configs they come from)."""
     if isinstance(node, dict):
-        return {
+        done = {
             k: names.get(v, v) if k == "matches" and isinstance(v, str) else _renamed(v, names) for k, v in node.items()
         }
+        return node if all(done[k] is v for k, v in node.items()) else done
     if isinstance(node, list):
-        return [_renamed(item, names) for item in node]
+        items = [_renamed(item, names) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     return node
 
 
