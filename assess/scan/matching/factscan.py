@@ -341,12 +341,13 @@ def collect_tree_facts(
     wanted = [v for v in variants if v.paths is None or path_matches(rel, v.paths)]
     _run(root, wanted, rel, role, text, found, calls)
     batch: list[TreeVariant] = []  # dynamic variants whose names are known: they may share a walk
+    known: dict[tuple[str, ...], str] = {}  # the names of each list of sources, until the batch runs
     made: set[str] = set()
     for variant in plan.dynamic.get(FAMILY.get(lang, ""), ()):
         if any(source.split(".")[0] in made for _, sources in variant.names for source in sources):
             _run(root, batch, rel, role, text, found)  # this one reads names the batch finds
-            batch, made = [], set()
-        config = _filled(variant, found)
+            batch, made, known = [], set(), {}
+        config = _filled(variant, found, known)
         if config is not None:
             form = config if variant.form is not None else None
             batch.append(TreeVariant(variant.fact, variant.label, frozenset(), config, kinds=variant.kinds, form=form))
@@ -356,15 +357,17 @@ def collect_tree_facts(
     return calls
 
 
-def _filled(variant: TreeVariant, found: list[Fact]) -> dict[str, Any] | None:
-    """A dynamic variant's config with each placeholder filled from `found`, or None when one has no name."""
+def _filled(variant: TreeVariant, found: list[Fact], known: dict[tuple[str, ...], str]) -> dict[str, Any] | None:
+    """A dynamic variant's config with each placeholder filled from `found` (`known`: names already read
+    from it), or None when one has no name."""
     template = variant.template
     for key, sources in variant.names:
-        names = _names(found, list(sources))
-        if not names:
+        filled = known.get(sources)
+        if filled is None:
+            # names are identifiers (_names): nothing in them for a regex to escape; as they read inside JSON
+            filled = known[sources] = json.dumps("|".join(_names(found, list(sources))))[1:-1]
+        if not filled:
             return None
-        # names are identifiers (_names): nothing in them for a regex to escape; as they read inside JSON
-        filled = json.dumps("|".join(names))[1:-1]
         template = template.replace("{" + key + "}", filled)
     return cast("dict[str, Any]", json.loads(template))
 
