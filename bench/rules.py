@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,16 @@ def _rule_file(rule_id: str, lang: str, config: dict[str, Any]) -> dict[str, Any
     return {"id": rule_id, "language": SG_LANG[lang], "severity": "warning", "message": rule_id, **body}
 
 
-def _fill(node: Any, names: str) -> Any:
+def _fill(node: Any, names: str, keys: Iterable[str] = ("names",)) -> Any:
+    """`node` with each `{key}` placeholder of a dynamic rule filled with `names`."""
     if isinstance(node, dict):
-        return {k: _fill(v, names) for k, v in node.items()}
+        return {k: _fill(v, names, keys) for k, v in node.items()}
     if isinstance(node, list):
-        return [_fill(v, names) for v in node]
+        return [_fill(v, names, keys) for v in node]
     if isinstance(node, str):
-        return node.replace("{names}", names)
+        for key in keys:
+            node = node.replace("{" + key + "}", names)
+        return node
     return node
 
 
@@ -74,7 +78,8 @@ def collect_rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
     for fact in getattr(catalog, "facts", {}).values():
         for family, langs in FAMILY_LANGS.items():
             for index, variant in enumerate(fact.variants(family)):
-                config = _fill(variant.rule, "benchName") if fact.names_from else variant.rule
+                keys = list(fact.placeholders(variant))
+                config = _fill(variant.rule, "benchName", keys) if keys else variant.rule
                 for lang in langs:
                     rules.append(_rule_file(f"fact-{fact.id}-{index}--{lang}", lang, config))
                     counts["fact_variants"] += 1
