@@ -8,6 +8,8 @@ finding (check, path, line, column, message, snippet, severity, fingerprint) plu
 (files scanned and skipped, languages, providers, models, checks run). The bench corpus (bench/corpus.py)
 is included when it has been built; `--no-corpus` leaves it out. `--extra DIR` adds every folder in DIR as
 a tree (for instance the real-code snapshots: a change meant to be faster must not change what they report).
+`--facts` also keeps every fact the judges read (kind, label, place, snippet, captures, kept text), in no
+order: the stricter guard for a change to how facts are collected, since most facts change no finding.
 """
 
 from __future__ import annotations
@@ -40,7 +42,24 @@ def _trees(with_corpus: bool, extra: list[Path]) -> dict[str, Path]:
     return trees
 
 
-def _picture(root: Path) -> dict[str, Any]:
+def _facts(root: Path) -> list[str]:
+    """Every fact of one tree as the pipeline collects them (deferral settled, no cache), sorted."""
+    from assess.catalog import load_catalog
+    from assess.scan.files.discover import discover_files
+    from assess.scan.files.facts import gather_facts
+    from assess.scan.plan import ScanPlan
+    from assess.scan.run import run_scan
+
+    discovery = discover_files(root)
+    plan = ScanPlan.build(load_catalog(), defer=True)
+    output = run_scan(discovery.files, plan, gather_facts(discovery.files), 1_000_000, judge=False).output
+    return sorted(
+        json.dumps([f.kind, f.label, f.rel, f.line, f.column, f.end_line, f.snippet, f.values, f.lists, f.text])
+        for f in output.all_facts()
+    )
+
+
+def _picture(root: Path, with_facts: bool = False) -> dict[str, Any]:
     from assess.assessment import ScanOptions, run_assessment
     from assess.catalog import load_catalog
 
@@ -62,6 +81,7 @@ def _picture(root: Path) -> dict[str, Any]:
         "models": project.models,
         "checks_run": result.checks_run,
         "checklist": [(c.id, c.status, c.score) for c in result.checklist],
+        **({"facts": _facts(root)} if with_facts else {}),
     }
 
 
@@ -72,9 +92,11 @@ def main() -> int:
     action.add_argument("--compare", metavar="FILE")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--extra", metavar="DIR", type=Path, action="append", default=[])
+    parser.add_argument("--facts", action="store_true", help="compare every fact too (run with it on both sides)")
     args = parser.parse_args()
     os.environ["ASSESS_NO_CACHE"] = "1"
-    pictures = {name: _picture(root) for name, root in _trees(not args.no_corpus, args.extra).items()}
+    trees = _trees(not args.no_corpus, args.extra)
+    pictures = {name: _picture(root, args.facts) for name, root in trees.items()}
     if args.save:
         Path(args.save).write_text(json.dumps(pictures, indent=1, sort_keys=True), encoding="utf-8")
         total = sum(len(p["findings"]) for p in pictures.values())
@@ -93,14 +115,14 @@ def main() -> int:
             continue
         for key in sorted(set(old) | set(new)):
             if old.get(key) != new.get(key):
-                if key == "findings":
-                    gone = [f for f in old[key] if f not in new[key]]
-                    came = [f for f in new[key] if f not in old[key]]
-                    print(f"{name}: findings -{len(gone)} +{len(came)}")
-                    for f in gone[:10]:
-                        print(f"   - {f[:4]}")
-                    for f in came[:10]:
-                        print(f"   + {f[:4]}")
+                if key in ("findings", "facts"):  # tens of thousands of facts: compared as sets of their JSON
+                    olds, news = ({json.dumps(f): f for f in side.get(key, [])} for side in (old, new))
+                    gone = [olds[k] for k in sorted(olds.keys() - news.keys())]
+                    came = [news[k] for k in sorted(news.keys() - olds.keys())]
+                    print(f"{name}: {key} -{len(gone)} +{len(came)}")
+                    for sign, items in (("-", gone), ("+", came)):
+                        for f in items[:10]:
+                            print(f"   {sign} {f[:4] if isinstance(f, list) else f[:200]}")
                 else:
                     print(f"{name}: {key}: {old.get(key)!r} -> {new.get(key)!r}")
     total = sum(len(p["findings"]) for p in after.values())

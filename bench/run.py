@@ -448,13 +448,14 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
     print("bench: phases, --help, TUI, PDF", file=sys.stderr)
     helps, b_helps = help_time(max(runs, 5), THIS, base)
     if base is None:
-        phase = phases(one, 1)
+        phase = phases(one, runs)  # one core and ~10 s a run: the machine's load moves it by a third
         warm_phase = phases(one, runs, warm=True)  # a short figure near its target: the median of several runs
         tui, tui_med = tui_first_frame(few)
         with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
             pdf, pdf_pages = pdf_times(few, Path(tmp))
     else:  # each figure of both builds run for run: the machine's load changes from minute to minute
-        (phase, b_phase), (warm_phase, b_warm_phase) = paired_phases(one, 1, base), paired_phases(one, runs, base, True)
+        phase, b_phase = paired_phases(one, runs, base)
+        warm_phase, b_warm_phase = paired_phases(one, runs, base, True)
         (tui, tui_med), (b_tui, b_tui_med) = paired_tui(few, base)
         with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
             pdf, pdf_pages = pdf_times(few, Path(tmp))
