@@ -639,7 +639,10 @@ def write_readme(head: list[str], table: list[str]) -> None:
         "`make bench` builds a corpus of real code once (outside the repository) and measures assess against "
         'ast-grep\'s CLI and semgrep on it. `make bench BENCH_ARGS="--baseline <commit>"` also measures the assess '
         "of an earlier commit in the same session, run by run, and adds its figures and the ratio: figures "
-        "measured on another machine or at another hour are not comparable (the machines are shared).\n\n"
+        "measured on another machine or at another hour are not comparable (the machines are shared). A change "
+        "meant only to be faster is checked with `bench/differential.py --save FILE` before it and `--compare FILE` "
+        "after it: every finding and summary of the demo, the fixtures and the corpus (`--facts`: every fact too; "
+        "`--extra DIR`: more trees, such as the real-code snapshots).\n\n"
     )
     section = f"{README_START}\n\n{intro}{body}"
     start = text.find(f"\n{README_START}\n")
