@@ -137,3 +137,38 @@ def test_rules_that_fill_each_other_in_a_circle_are_refused() -> None:
     two = _rule("two", {"kind": "call", "regex": "{names}"}, names={"names": ["one.X"]})
     with pytest.raises(ValueError, match="circle"):
         _plan_of(one, two)
+
+
+def test_a_match_that_binds_a_label_metavariable_gets_that_label() -> None:
+    source = "run(x)\nself.svc.run(x)\n"
+    rule = {
+        "kind": "call",
+        "has": {
+            "field": "function",
+            "any": [
+                {"kind": "identifier", "pattern": "$NAME"},
+                {"kind": "attribute", "has": {"field": "object", "kind": "attribute", "pattern": "$MEMBER"}},
+            ],
+        },
+    }
+    variant = FactVariant(rule={"rule": rule}, labels={"member": "MEMBER"})
+    fact = FactRule(id="calls", about="x", keywords=["run"], captures=["NAME"], python=[variant])
+    plan = _plan_of(fact)
+    root = SgRoot(source, "python").root()
+    out: list[Fact] = []
+    collect_tree_facts(root, "a.py", "python", "backend", source, plan, list(plan.tree["python"]), out)
+    assert [(f.line, f.label) for f in out] == [(1, ""), (2, "member")]
+
+
+def test_labels_must_name_a_metavariable_the_rule_binds(tmp_path: Path) -> None:
+    from assess.errors import InputError
+    from assess.scan.matching.rulebook import load_rulebook
+
+    (tmp_path / "_facts").mkdir()
+    (tmp_path / "_facts" / "calls.yaml").write_text(
+        "id: calls\nabout: x\nkeywords: [run]\npython:\n"
+        "  - labels: {member: MEMBER}\n    rule: {rule: {kind: call, has: {field: function, pattern: $NAME}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="MEMBER"):
+        load_rulebook(tmp_path)

@@ -75,6 +75,8 @@ class TreeVariant:
     # when known, and the config as it joins a shared walk (merged.py); None: it runs alone
     kinds: Kinds = field(default=None, metadata=DERIVED)
     form: dict[str, Any] | None = field(default=None, metadata=DERIVED)
+    # (label, metavariable): a match that binds the metavariable gets that label (FactVariant.labels)
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def backs(self) -> bool:
@@ -122,16 +124,19 @@ class FactPlan:
                     words = frozenset(k.encode() for k in (variant.keywords or rule.keywords))
                     paths = path_pattern(variant.paths)
                     kinds, form, backed = forms.tree.get((rule.id, family, index)) or (None, None, None)
+                    labels = tuple(variant.labels.items())
                     if rule.dynamic(variant):
                         template = json.dumps(form or variant.rule)  # filled, it is its own form
                         names = tuple((key, tuple(sources)) for key, sources in rule.placeholders(variant).items())
                         entry = TreeVariant(
-                            rule, variant.label, words, variant.rule, paths, template, None, names, kinds, form
+                            rule, variant.label, words, variant.rule, paths, template, None, names, kinds, form, labels
                         )
                         dynamic.setdefault(family, []).append(entry)
                         continue
                     form = form if backed is None else None  # filled per file from its facts: runs alone
-                    entry = TreeVariant(rule, variant.label, words, variant.rule, paths, "", backed, (), kinds, form)
+                    entry = TreeVariant(
+                        rule, variant.label, words, variant.rule, paths, "", backed, (), kinds, form, labels
+                    )
                     (piggyback if rule.piggyback else tree).setdefault(family, []).append(entry)
             for index, tv in enumerate(rule.text):
                 globs.extend(tv.paths)
@@ -266,9 +271,14 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
         if match is not None:
             values[name] = match.text()
     kept = node.text()[: variant.fact.keep_text] if variant.fact.keep_text else ""
+    label = variant.label
+    for marked, metavariable in variant.labels:
+        if node.get_match(metavariable) is not None:
+            label = marked
+            break
     return Fact(
         kind=variant.fact.id,
-        label=variant.label,
+        label=label,
         rel=rel,
         role=role,
         line=start.line + 1,
@@ -350,7 +360,17 @@ def collect_tree_facts(
         config = _filled(variant, found, known)
         if config is not None:
             form = config if variant.form is not None else None
-            batch.append(TreeVariant(variant.fact, variant.label, frozenset(), config, kinds=variant.kinds, form=form))
+            batch.append(
+                TreeVariant(
+                    variant.fact,
+                    variant.label,
+                    frozenset(),
+                    config,
+                    kinds=variant.kinds,
+                    form=form,
+                    labels=variant.labels,
+                )
+            )
             made.add(variant.fact.id)
     _run(root, batch, rel, role, text, found)
     out.extend(f for f in found if f.kind not in plan.internal)

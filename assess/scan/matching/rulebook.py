@@ -53,6 +53,9 @@ class FactVariant(_Strict):
     # name (also one its rule does not use: a precondition), so a dear walk (`x = Maker(); ... x.run()`)
     # starts only from names that can lead somewhere.
     names: dict[str, list[str]] = Field(default_factory=dict)
+    # Another label for the matches that bind a metavariable ({member: MEMBER}): shapes that can never match
+    # one node (their objects are of other kinds) written as one rule, so they cost one walk and one compile.
+    labels: dict[str, str] = Field(default_factory=dict)
     rule: dict[str, Any]
 
 
@@ -195,6 +198,11 @@ def _load_fact(path: Path, utils: Rulebook, registry: ProviderRegistry) -> FactR
     for family, langs in (("python", ("python",)), ("javascript", ("javascript", "typescript", "tsx"))):
         variants = []
         for variant in fact.variants(family):
+            unbound = [m for m in variant.labels.values() if not re.search(rf"\${re.escape(m)}\b", str(variant.rule))]
+            if unbound:
+                raise InputError(
+                    f"variant '{variant.label}': labels name metavariables its rule never binds: {unbound}", path
+                )
             config = ascii_rules(utils.with_utils(variant.rule, family))
             filled = config
             for key in fact.placeholders(variant):
