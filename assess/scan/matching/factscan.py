@@ -256,38 +256,55 @@ def _redacted_line(line: str) -> str:
     return redact_text(line)
 
 
+_CAPTURES: dict[int, tuple[FactRule, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _captures(fact: FactRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A fact rule's captured metavariables: single ones, then lists (`$$$NAME`, without the `$$$`); read
+    once per rule, not per match (tens of thousands of facts a scan). The rule is kept so its id stays its."""
+    known = _CAPTURES.get(id(fact))
+    if known is None or known[0] is not fact:
+        single = tuple(n for n in fact.captures if not n.startswith("$$$"))
+        lists = tuple(n[3:] for n in fact.captures if n.startswith("$$$"))
+        known = _CAPTURES[id(fact)] = (fact, single, lists)
+    return known[1], known[2]
+
+
 def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: str) -> Fact:
     rng = node.range()
     start = rng.start  # each attribute of a range is a new object: read once
+    fact = variant.fact
+    single, multiple = _captures(fact)
     values: dict[str, str] = {}
-    lists: dict[str, tuple[str, ...]] = {}
-    for name in variant.fact.captures:
-        if name.startswith("$$$"):
-            found = node.get_multiple_matches(name[3:])
-            if found:
-                lists[name[3:]] = tuple(n.text() for n in found if n.is_named())
-            continue
+    for name in single:
         match = node.get_match(name)
         if match is not None:
             values[name] = match.text()
-    kept = node.text()[: variant.fact.keep_text] if variant.fact.keep_text else ""
+    lists: dict[str, tuple[str, ...]] = _NO_LISTS
+    for name in multiple:
+        found = node.get_multiple_matches(name)
+        if found:
+            lists = {} if lists is _NO_LISTS else lists
+            lists[name] = tuple(n.text() for n in found if n.is_named())
+    keep = fact.keep_text
+    kept = node.text()[:keep] if keep else ""
     label = variant.label
     for marked, metavariable in variant.labels:
         if node.get_match(metavariable) is not None:
             label = marked
             break
     return Fact(
-        kind=variant.fact.id,
-        label=label,
-        rel=rel,
-        role=role,
-        line=start.line + 1,
-        column=start.column + 1,
-        end_line=rng.end.line + 1,
-        snippet=_line_text(text, start.index),
-        values=values,
-        lists=lists or _NO_LISTS,
-        text=kept,
+        fact.id,
+        label,
+        rel,
+        role,
+        start.line + 1,
+        start.column + 1,
+        rng.end.line + 1,
+        _line_text(text, start.index),
+        values,
+        lists,
+        kept,
     )
 
 
