@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,22 +45,10 @@ def _rule_file(rule_id: str, lang: str, config: dict[str, Any]) -> dict[str, Any
     return {"id": rule_id, "language": SG_LANG[lang], "severity": "warning", "message": rule_id, **body}
 
 
-def _fill(node: Any, names: str, keys: Iterable[str] = ("names",)) -> Any:
-    """`node` with each `{key}` placeholder of a dynamic rule filled with `names`."""
-    if isinstance(node, dict):
-        return {k: _fill(v, names, keys) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_fill(v, names, keys) for v in node]
-    if isinstance(node, str):
-        for key in keys:
-            node = node.replace("{" + key + "}", names)
-        return node
-    return node
-
-
 def collect_rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Rule files for every check rule and fact variant assess runs, and how many of each kind."""
     from assess.catalog import load_catalog
+    from assess.scan.matching.rulebook import fill_placeholders
 
     catalog = load_catalog()
     rules: list[dict[str, Any]] = []
@@ -79,7 +66,7 @@ def collect_rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
         for family, langs in FAMILY_LANGS.items():
             for index, variant in enumerate(fact.variants(family)):
                 keys = list(fact.placeholders(variant))
-                config = _fill(variant.rule, "benchName", keys) if keys else variant.rule
+                config = fill_placeholders(variant.rule, "benchName", keys) if keys else variant.rule
                 for lang in langs:
                     rules.append(_rule_file(f"fact-{fact.id}-{index}--{lang}", lang, config))
                     counts["fact_variants"] += 1

@@ -642,7 +642,8 @@ def write_readme(head: list[str], table: list[str]) -> None:
         "measured on another machine or at another hour are not comparable (the machines are shared). A change "
         "meant only to be faster is checked with `bench/differential.py --save FILE` before it and `--compare FILE` "
         "after it: every finding and summary of the demo, the fixtures and the corpus (`--facts`: every fact too; "
-        "`--extra DIR`: more trees, such as the real-code snapshots).\n\n"
+        "`--extra DIR`: more trees, such as the real-code snapshots). `python bench/rule_costs.py [--compile]` "
+        "shows where the match phase goes: the time inside ast-grep per check, fact rule or shared walk.\n\n"
     )
     section = f"{README_START}\n\n{intro}{body}"
     start = text.find(f"\n{README_START}\n")

@@ -20,9 +20,9 @@ from assess.models import Check
 from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
 from assess.scan.matching.backed import BACKING_FACT, NOT_BACKING, backed_config, fill, needs_util
-from assess.scan.matching.merged import Kinds, find_each, mergeable, node_kinds, regexes_in
+from assess.scan.matching.merged import Kinds, find_each, mergeable, node_kinds
 from assess.scan.matching.regexstart import start_source, with_start
-from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern
+from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern, values_of
 
 SNIPPET_MAX = 200
 # Collected whatever checks run: they name the models and providers of ProjectInfo.
@@ -188,7 +188,7 @@ def fact_forms(rules: Iterable[FactRule]) -> Forms:
     and backed config (backed.py), and each text variant's regex source. Derived once per catalog: the json
     and hashing of every util and the parse of every text regex cost ~25 ms a run."""
     rules = list(rules)
-    counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in regexes_in(v.rule))
+    counts = Counter(r for rule in rules for v in (*rule.python, *rule.javascript) for r in values_of(v.rule, "regex"))
     shared = frozenset(r for r, n in counts.items() if n > 1)  # compiled once in a walk that runs them together
     tree = {
         (rule.id, family, index): (

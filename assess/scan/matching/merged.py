@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from ast_grep_py import Config, SgNode
@@ -75,29 +75,18 @@ def mergeable(config: dict[str, Any], shared: frozenset[str] = frozenset()) -> d
     }
 
 
-def regexes_in(node: Any) -> list[str]:
-    """Every `regex` of a rule or config, at any depth, as often as it occurs."""
-    if isinstance(node, dict):
-        return [r for k, v in node.items() for r in ([v] if k == "regex" and isinstance(v, str) else regexes_in(v))]
-    if isinstance(node, list):
-        return [r for item in node for r in regexes_in(item)]
-    return []
-
-
 def _regexes_as_utils(node: Any, shared: frozenset[str], out: dict[str, Any]) -> Any:
-    if isinstance(node, list):
-        items = [_regexes_as_utils(item, shared, out) for item in node]
-        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
-    if not isinstance(node, dict):
-        return node
-    regex = node.get("regex")
-    if isinstance(regex, str) and regex in shared and "matches" not in node:  # one `matches` per rule object
+    """`node` with each regex in `shared` moved into a util of its own (added to `out`)."""
+
+    def edit(obj: dict[str, Any]) -> dict[str, Any]:
+        regex = obj.get("regex")
+        if not isinstance(regex, str) or regex not in shared or "matches" in obj:  # one `matches` an object
+            return obj
         name = "re-" + hashlib.sha1(regex.encode(), usedforsecurity=False).hexdigest()[:10]
         out[name] = {"regex": regex}
-        done = {k: _regexes_as_utils(v, shared, out) for k, v in node.items() if k != "regex"}
-        return {**done, "matches": name}
-    done = {k: v if k == "regex" else _regexes_as_utils(v, shared, out) for k, v in node.items()}
-    return node if all(done[k] is v for k, v in node.items()) else done
+        return {**{k: v for k, v in obj.items() if k != "regex"}, "matches": name}
+
+    return _edited(node, edit)
 
 
 def _digest(name: str, utils: dict[str, Any]) -> str:
@@ -112,17 +101,26 @@ def _digest(name: str, utils: dict[str, Any]) -> str:
 
 
 def _renamed(node: Any, names: dict[str, str]) -> Any:
-    """`node` with its `matches` renamed; a part with nothing renamed is the very same object (the catalog
-    cache pickles each object once, so the forms cost little beside the configs they come from)."""
-    if isinstance(node, dict):
-        done = {
-            k: names.get(v, v) if k == "matches" and isinstance(v, str) else _renamed(v, names) for k, v in node.items()
-        }
-        return node if all(done[k] is v for k, v in node.items()) else done
+    """`node` with its `matches` renamed."""
+
+    def edit(obj: dict[str, Any]) -> dict[str, Any]:
+        util = obj.get("matches")
+        return {**obj, "matches": names[util]} if isinstance(util, str) and util in names else obj
+
+    return _edited(node, edit)
+
+
+def _edited(node: Any, edit: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """`node` with `edit` applied to every object in it, innermost first. A part that nothing changed is the
+    very same object: the catalog cache pickles each object once, so the forms cost little beside the
+    configs they come from."""
     if isinstance(node, list):
-        items = [_renamed(item, names) for item in node]
+        items = [_edited(item, edit) for item in node]
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
-    return node
+    if not isinstance(node, dict):
+        return node
+    done = edit({k: _edited(v, edit) for k, v in node.items()})
+    return node if done.keys() == node.keys() and all(done[k] is v for k, v in node.items()) else done
 
 
 def find_each(root: SgNode, rules: Sequence[tuple[dict[str, Any], Kinds, dict[str, Any] | None]]) -> list[list[SgNode]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -155,15 +155,20 @@ class Rulebook:
 
 def matches_in(node: object) -> Iterator[str]:
     """The util names a rule (or any part of a config) refers to with `matches:`, at any depth."""
+    return values_of(node, "matches")
+
+
+def values_of(node: object, wanted: str) -> Iterator[str]:
+    """Every string value of the key `wanted` in a rule or config, at any depth, as often as it occurs."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "matches" and isinstance(value, str):
+            if key == wanted and isinstance(value, str):
                 yield value
             else:
-                yield from matches_in(value)
+                yield from values_of(value, wanted)
     elif isinstance(node, list):
         for item in node:
-            yield from matches_in(item)
+            yield from values_of(item, wanted)
 
 
 def compile_rule(config: dict[str, Any], lang: str, path: Path, what: str = "") -> None:
@@ -204,9 +209,7 @@ def _load_fact(path: Path, utils: Rulebook, registry: ProviderRegistry) -> FactR
                     f"variant '{variant.label}': labels name metavariables its rule never binds: {unbound}", path
                 )
             config = ascii_rules(utils.with_utils(variant.rule, family))
-            filled = config
-            for key in fact.placeholders(variant):
-                filled = _fill_names(filled, "x", key)
+            filled = fill_placeholders(config, "x", list(fact.placeholders(variant)))
             for lang in langs:
                 compile_rule(filled, lang, path, f" (variant '{variant.label}')")
             variants.append(variant.model_copy(update={"rule": config}))
@@ -240,15 +243,16 @@ def _with_providers(fact: FactRule, registry: ProviderRegistry, path: Path) -> F
     )
 
 
-def _fill_names(node: Any, names: str, key: str = "names") -> Any:
-    """A dynamic rule with its `{key}` placeholder filled (names already regex-escaped)."""
-    mark = "{" + key + "}"
+def fill_placeholders(node: Any, names: str, keys: Sequence[str]) -> Any:
+    """A dynamic rule with each `{key}` placeholder filled with `names` (already regex-escaped)."""
+    marks = ["{" + key + "}" for key in keys]
     if isinstance(node, dict):
-        return {k: _fill_names(v, names, key) for k, v in node.items()}
+        return {k: fill_placeholders(v, names, keys) for k, v in node.items()}
     if isinstance(node, list):
-        return [_fill_names(v, names, key) for v in node]
-    if isinstance(node, str) and mark in node:
-        return node.replace(mark, names)
+        return [fill_placeholders(v, names, keys) for v in node]
+    if isinstance(node, str):
+        for mark in marks:
+            node = node.replace(mark, names)
     return node
 
 
