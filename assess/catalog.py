@@ -21,6 +21,7 @@ from assess import paths
 from assess.errors import InputError
 from assess.models import CHECKLIST_ORDER, Check, ChecklistItem, Question, QuestionSection
 from assess.providers import PROVIDERS_FILE, ProviderRegistry, load_registry
+from assess.scan.matching.narrowing import Slots, branch_slots
 from assess.scan.matching.rulebook import FACTS_DIR, SHARED_UTILS, FactRule, Rulebook, load_rulebook
 from assess.scan.matching.rulegate import Formula, literals, rule_formula
 from assess.scan.project.judges import validate_project_check
@@ -40,6 +41,9 @@ class Catalog:
     # the rule gate's formula of every ast-grep config above (the same dict objects), derived at load and
     # kept with the cached catalog: deriving them parses every regex of the catalog (~0.1 s a run)
     gate: tuple[tuple[dict[str, Any], Formula, frozenset[bytes]], ...] = ()  # ... and the literals it tests
+    # the `any` branches of each config a scan may narrow (narrowing.py), with the literals they test: the same
+    # objects as the configs', which one pickle keeps; deriving them costs ~0.5 s a run
+    narrowing: tuple[tuple[dict[str, Any], Slots, frozenset[bytes]], ...] = ()
     # per (check, language): its config backed by the file's LLM-call facts (backed.py); None: not derived
     backed: dict[tuple[str, str], dict[str, Any]] | None = None
     # each fact shape's node kinds and the form it joins a shared walk in (factscan.fact_forms), derived once
@@ -308,6 +312,18 @@ def _load(checks_root: Path, questions_root: Path) -> Catalog:
         for lang, rule in check.rules.items()
         if (config := backed_config(rule)) is not None
     }
+    forms = fact_forms(rulebook.facts.values())
+    static_forms = [
+        form
+        for fact in rulebook.facts.values()
+        for family in ("python", "javascript")
+        for index, variant in enumerate(fact.variants(family))
+        if not fact.dynamic(variant)  # filled per file: narrowed never, and `{names}` is no literal
+        for _, form, fact_backed in [forms.tree[(fact.id, family, index)]]
+        if form is not None and fact_backed is None
+    ]
+    narrowed = [*configs, *backed.values(), *static_forms]
+    narrowing = tuple((config, *branch_slots(config)) for config in {id(c): c for c in narrowed}.values())
     return Catalog(
         checks=checks,
         items=ordered,
@@ -315,7 +331,8 @@ def _load(checks_root: Path, questions_root: Path) -> Catalog:
         check_dirs=dirs,
         facts=rulebook.facts,
         gate=gate,
+        narrowing=narrowing,
         backed=backed,
-        forms=fact_forms(rulebook.facts.values()),
+        forms=forms,
         providers=registry,
     )

@@ -16,6 +16,7 @@ from assess.models import Check
 from assess.scan.matching.backed import backed_config
 from assess.scan.matching.factscan import FactPlan, plan_facts
 from assess.scan.matching.lexicon import Lexicon
+from assess.scan.matching.narrowing import Narrowing
 from assess.scan.matching.rulegate import RuleGate
 from assess.scan.matching.secrets import KeyScanner
 
@@ -52,6 +53,8 @@ class ScanPlan:
     gate: RuleGate = field(default_factory=RuleGate, compare=False, metadata=DERIVED)
     # per (check id, language): its config with `llm-call` filled per file from the file's facts (backed.py)
     backed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, compare=False, metadata=DERIVED)
+    # the configs above narrowed per file to the branches that may match there (narrowing.py)
+    narrowing: Narrowing = field(default_factory=Narrowing, compare=False, metadata=DERIVED)
 
     @classmethod
     def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
@@ -80,6 +83,7 @@ class ScanPlan:
                 by_language.setdefault(lang, []).append((check, keywords))
         patterns = [p for c in catalog.checks.values() for p in c.patterns]
         gate = RuleGate(catalog.gate)
+        narrowing = Narrowing(catalog.narrowing)
         fact_plan = plan_facts(catalog.facts, project, catalog.forms)
         words = fact_plan.keywords()
         words.update(w for groups in requires.values() for group in groups for w in group)
@@ -88,15 +92,19 @@ class ScanPlan:
             for check, keywords in entries:
                 words.update(keywords)
                 rule = check.rule_for(language)
-                words.update(gate.words(rule) if rule is not None else ())
+                if rule is not None:
+                    words.update(gate.words(rule) | narrowing.words(rule))
                 if catalog.backed is not None:  # derived with the catalog
                     config = catalog.backed.get((check.id, language))
                 else:
                     config = backed_config(rule) if rule is not None else None
                 if config is not None:
                     backed[(check.id, language)] = config
+                    words.update(narrowing.words(config))
         for variants in (*fact_plan.tree.values(), *fact_plan.piggyback.values()):
-            words.update(w for v in variants for w in gate.words(v.config))
+            for v in variants:
+                words.update(gate.words(v.config) | narrowing.words(v.config))
+                words.update(narrowing.words(v.form) if v.form is not None else ())
         reach = frozenset(f.id for f in catalog.facts.values() if f.reach)
         deferrable = frozenset(f.id for f in catalog.facts.values() if f.deferrable)
         return cls(
@@ -113,6 +121,7 @@ class ScanPlan:
             requires,
             gate,
             backed,
+            narrowing,
         )
 
     def without_deferral(self) -> ScanPlan:

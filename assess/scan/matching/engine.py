@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import cast
 
 from ast_grep_py import Config, SgNode, SgRoot
@@ -351,7 +351,7 @@ def _match_structural(
     if facts_out is not None:  # the same tree: facts for the project checks, never a second parse
         extras = [] if in_tests else plan.fact_plan.extra_variants(lang, words)
         extras = [v for v in extras if plan.gate.may_match(v.config, words)]
-        variants = [*anchors, *extras]
+        variants = [_narrowed(plan, v, words) for v in (*anchors, *extras)]
         calls = collect_tree_facts(root, matcher.rel, lang, role, code, plan.fact_plan, variants, facts_out)
     for check in checks:
         config = check.rule_for(lang)
@@ -359,7 +359,9 @@ def _match_structural(
         if backed is not None and calls is not None:
             if not calls and needs_util(backed["rule"]):
                 continue  # only an LLM call can match, and this file has none
-            config = fill(backed, calls)
+            config = fill(plan.narrowing.narrowed(backed, words), calls)
+        elif config is not None:
+            config = plan.narrowing.narrowed(config, words)
         try:
             nodes = root.find_all(cast("Config", config))
             once = check.once_within.get(lang) or check.once_within.get(_RULE_FAMILY.get(lang, lang))
@@ -368,6 +370,15 @@ def _match_structural(
                 matcher.add(check, start.line + 1, start.column + 1, _message(check), role=role)
         except Exception as exc:  # one broken check marks its item unknown; the file's other checks still run
             matcher.errors.append(check_error(check.id, matcher.rel, exc, matcher.redactor))
+
+
+def _narrowed(plan: ScanPlan, variant: TreeVariant, words: frozenset[bytes]) -> TreeVariant:
+    """`variant` with its config and shared-walk form narrowed to what this file can match (rulegate.py)."""
+    config = plan.narrowing.narrowed(variant.config, words)
+    form = plan.narrowing.narrowed(variant.form, words) if variant.form is not None else None
+    if config is variant.config and form is variant.form:
+        return variant
+    return replace(variant, config=config, form=form)
 
 
 # Deeper than this, rule matching is cut short: tree-sitter finds a node's parent by walking down from the

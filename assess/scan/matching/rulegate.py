@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_c  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 import re._parser as sre_p  # type: ignore[import-not-found]
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 # A formula: None (no requirement), a literal, or ("&" | "|", parts)
@@ -121,10 +121,21 @@ class _Deriver:
     def __init__(self, utils: Mapping[str, Any]) -> None:
         self.utils = utils
         self.active: set[str] = set()
+        # per rule object (kept, so its id is not reused): a node's formula is asked again for every `any`
+        # around it (branch_slots). One cut short by a cycle of utils is weaker, never wrong: it is kept too.
+        self.known: dict[int, tuple[Any, Formula]] = {}
 
     def rule(self, rule: Any) -> Formula:
         if not isinstance(rule, Mapping):
             return None
+        known = self.known.get(id(rule))
+        if known is not None and known[0] is rule:
+            return known[1]
+        formula = self._derive(rule)
+        self.known[id(rule)] = (rule, formula)
+        return formula
+
+    def _derive(self, rule: Mapping[str, Any]) -> Formula:
         parts: list[Formula] = []
         for key, value in rule.items():
             if key == "pattern":
@@ -132,7 +143,7 @@ class _Deriver:
             elif key == "regex":
                 parts.append(regex_formula(value) if isinstance(value, str) else None)
             elif key in _RELATIONS:
-                parts.append(self.rule({k: v for k, v in value.items() if k not in ("stopBy", "field")}))
+                parts.append(self.rule(value))  # its stopBy and field add no literal: the loop passes over them
             elif key == "all":
                 parts.append(_all([self.rule(item) for item in value]) if isinstance(value, list) else None)
             elif key == "any":
@@ -152,6 +163,12 @@ class _Deriver:
             self.active.discard(name)
 
 
+def formulas(config: Mapping[str, Any]) -> Callable[[Any], Formula]:
+    """The formula of any part of `config` (its utils read as the config's), each part derived once."""
+    utils = config.get("utils") or {}
+    return _Deriver(utils if isinstance(utils, Mapping) else {}).rule
+
+
 def rule_formula(config: Mapping[str, Any]) -> Formula:
     """The literal formula of one ast-grep config ({rule, constraints, utils, ...})."""
     utils = config.get("utils") or {}
@@ -160,7 +177,7 @@ def rule_formula(config: Mapping[str, Any]) -> Formula:
 
 def holds(formula: Formula, found: frozenset[bytes]) -> bool:
     """Whether the formula holds for a file whose literals (of those the formula names) are `found`."""
-    return _holds(_tested(formula), found)
+    return holds_tested(tested(formula), found)
 
 
 def literals(formula: Formula) -> set[bytes]:
@@ -177,23 +194,25 @@ def literals(formula: Formula) -> set[bytes]:
 Tested: TypeAlias = "tuple[bool, frozenset[bytes], tuple[Tested, ...]] | None"
 
 
-def _tested(formula: Formula) -> Tested:
+def tested(formula: Formula) -> Tested:
+    """`formula` arranged for `holds_tested`: what a hot loop tests many times."""
     if formula is None:
         return None
     if isinstance(formula, bytes):
         return (True, frozenset((formula,)), ())
     op, parts = formula
     words = frozenset(p for p in parts if isinstance(p, bytes))
-    return (op == "&", words, tuple(_tested(p) for p in parts if not isinstance(p, bytes)))
+    return (op == "&", words, tuple(tested(p) for p in parts if not isinstance(p, bytes)))
 
 
-def _holds(tested: Tested, found: frozenset[bytes]) -> bool:
-    if tested is None:
+def holds_tested(formula: Tested, found: frozenset[bytes]) -> bool:
+    """Whether a formula already `tested` holds for a file whose literals are `found`."""
+    if formula is None:
         return True
-    every, words, subs = tested
+    every, words, subs = formula
     if every:
-        return words <= found and all(_holds(s, found) for s in subs)
-    return not words.isdisjoint(found) or any(_holds(s, found) for s in subs)
+        return words <= found and all(holds_tested(s, found) for s in subs)
+    return not words.isdisjoint(found) or any(holds_tested(s, found) for s in subs)
 
 
 class RuleGate:
@@ -217,9 +236,9 @@ class RuleGate:
         entry = self._formulas.get(id(config))
         if entry is None or entry[0] is not config:
             formula = rule_formula(config)
-            entry = self._formulas[id(config)] = (config, formula, _tested(formula))
+            entry = self._formulas[id(config)] = (config, formula, tested(formula))
         elif entry[2] is None and entry[1] is not None:
-            entry = self._formulas[id(config)] = (config, entry[1], _tested(entry[1]))
+            entry = self._formulas[id(config)] = (config, entry[1], tested(entry[1]))
         return entry  # its tested form is None only where the formula is None (no requirement)
 
     def formula(self, config: Mapping[str, Any]) -> Formula:
@@ -236,4 +255,4 @@ class RuleGate:
 
     def may_match(self, config: Mapping[str, Any] | None, found: frozenset[bytes]) -> bool:
         """`found`: the file's words from a lexicon that holds every literal of this config's formula."""
-        return config is None or _holds(self._entry(config)[2], found)
+        return config is None or holds_tested(self._entry(config)[2], found)
