@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assess.catalog import load_catalog
-from assess.scan.matching.asciiregex import ascii_regex, ascii_rules
+from assess.scan.matching.asciiregex import ascii_regex, ascii_rules, without_prefilter
 
 CASES = [
     (r"^\w+$", "^[0-9A-Za-z_]+$"),
@@ -59,4 +59,52 @@ def test_the_loaded_catalog_holds_no_unicode_classes() -> None:
     found = [r for c in configs for r in _regexes(c)]
     assert len(found) > 50  # the catalog's rules do use regexes: this test sees them
     unicode_classes = re.compile(r"(?<!\\)(?:\\\\)*\\[wds]")
-    assert [r for r in found if unicode_classes.search(r)] == []
+    spelled = [r.removeprefix(PREFIX) for r in found]  # the prefix's class is every character: Unicode on purpose
+    assert [r for r in spelled if unicode_classes.search(r)] == []
+    assert sum(r.startswith(PREFIX) for r in found) > 20  # long alternations are searched without a prefilter
+
+
+PREFIX = "^[\\s\\S]*?(?:"
+
+ALTERNATIONS = [
+    r"429|5[0-9][0-9]|\.ok|[Rr]ate.?[Ll]imit|[Tt]oo.?[Mm]any",
+    r"(?i)count|\bused\b|usage|limit",
+    r"a|b|c|d$",
+    r"x\||y|z|w",
+]
+
+
+@pytest.mark.parametrize("regex", ALTERNATIONS)
+def test_a_long_alternation_is_anchored_after_anything_and_matches_the_same_texts(regex: str) -> None:
+    after = without_prefilter(regex)
+    assert after == PREFIX + regex + ")"
+    samples = [
+        "",
+        "429",
+        "HTTP 503",
+        "x.ok",
+        "rate-limit",
+        "RateLimit",
+        "TOO MANY",
+        "too many",
+        "used",
+        "reused",
+        "USAGE",
+        "d",
+        "d\n",
+        "ad",
+        "x|",
+        "|",
+        "z",
+        "nothing",
+        "Count\nusage",
+        "a\nb",
+    ]
+    modelled = after.replace("(?:(?i)", "(?i:")  # Rust scopes a flag to its group; Python wants it spelled so
+    for text in samples:
+        assert bool(re.search(regex, text)) == bool(re.search(modelled, text)), (regex, text)
+
+
+@pytest.mark.parametrize("regex", [r"^(?:get|post|put|patch)$", r"(?i)^a|b|c|d", r"\.(?:shift|pop)$", "abc"])
+def test_anchored_or_short_regexes_keep_their_prefilter(regex: str) -> None:
+    assert without_prefilter(regex) == regex
