@@ -397,16 +397,54 @@ def collect_tree_facts(
 def _filled(variant: TreeVariant, found: list[Fact], known: dict[tuple[str, ...], str]) -> dict[str, Any] | None:
     """A dynamic variant's config with each placeholder filled from `found` (`known`: names already read
     from it), or None when one has no name."""
-    template = variant.template
+    values: list[tuple[str, str]] = []
     for key, sources in variant.names:
         filled = known.get(sources)
         if filled is None:
-            # names are identifiers (_names): nothing in them for a regex to escape; as they read inside JSON
-            filled = known[sources] = json.dumps("|".join(_names(found, list(sources))))[1:-1]
+            # names are identifiers (_names): nothing in them for a regex to escape
+            filled = known[sources] = "|".join(_names(found, list(sources)))
         if not filled:
             return None
-        template = template.replace("{" + key + "}", filled)
-    return cast("dict[str, Any]", json.loads(template))
+        values.append(("{" + key + "}", filled))
+    template, holes = _template(variant)
+    return cast("dict[str, Any]", _fill(template, holes, values))
+
+
+# per (template, its placeholders): the template read once, and where in it the placeholders sit
+_TEMPLATES: dict[tuple[str, tuple[str, ...]], tuple[Any, Any]] = {}
+
+
+def _template(variant: TreeVariant) -> tuple[Any, Any]:
+    """The variant's template as objects, and its holes: the same shape cut down to the strings holding a
+    placeholder (True). Filling copies only the objects on the way to a hole (~1 us, against ~9 us to read
+    the JSON anew for every file); the rest is shared, and nothing changes a config once made."""
+    marks = tuple("{" + key + "}" for key, _ in variant.names)
+    known = _TEMPLATES.get((variant.template, marks))
+    if known is None:
+        template = json.loads(variant.template)
+        known = _TEMPLATES[(variant.template, marks)] = (template, _holes(template, marks))
+    return known
+
+
+def _holes(node: Any, marks: tuple[str, ...]) -> Any:
+    if isinstance(node, str):
+        return True if any(mark in node for mark in marks) else None
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    inner = {key: hole for key, value in items if (hole := _holes(value, marks)) is not None}
+    return inner or None
+
+
+def _fill(node: Any, holes: Any, values: list[tuple[str, str]]) -> Any:
+    if holes is None:
+        return node
+    if holes is True:
+        for mark, value in values:
+            node = node.replace(mark, value)
+        return node
+    out = dict(node) if isinstance(node, dict) else list(node)
+    for key, inner in holes.items():
+        out[key] = _fill(node[key], inner, values)
+    return out
 
 
 def collect_text_facts(
