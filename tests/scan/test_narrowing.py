@@ -14,19 +14,14 @@ from assess.scan.files.languages import AST_GREP_LANGS, FAMILY
 from assess.scan.matching.narrowing import Narrowing, branch_slots
 from assess.scan.plan import ScanPlan
 from tests.scan.test_merged import _fixture_files
+from tests.scan.test_merged import _seen as seen_as_facts
 
 _METAVAR = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
 
 
 def _seen(nodes: list[SgNode], config: dict[str, Any]) -> list[tuple[str, int, int, tuple[str | None, ...]]]:
     """Each match as kind, range and the text of every metavariable the config names: what a rule reports."""
-    names = sorted(set(_METAVAR.findall(json.dumps(config))))
-    found = []
-    for node in nodes:
-        rng = node.range()
-        values = tuple((m.text() if (m := node.get_match(n)) is not None else None) for n in names)
-        found.append((node.kind(), rng.start.index, rng.end.index, values))
-    return found
+    return seen_as_facts(nodes, sorted(set(_METAVAR.findall(json.dumps(config)))))
 
 
 def _find(root: SgNode, config: dict[str, Any]) -> list[SgNode]:
