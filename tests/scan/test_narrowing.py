@@ -57,6 +57,16 @@ def test_a_branch_whose_literals_the_file_lacks_is_left_out_with_the_utils_only_
     assert narrowing.narrowed(RULE, every) is RULE  # nothing to leave out: the very same object
 
 
+def test_a_util_that_a_kept_part_also_names_stays() -> None:
+    config = {**RULE, "rule": {**RULE["rule"], "all": [{"has": {"field": "function", "matches": "anthropic-call"}}]}}
+    narrowing = Narrowing()
+    words = narrowing.words(config)
+    narrowed = narrowing.narrowed(config, frozenset(w for w in words if b"ChatCompletion" in w))
+    assert len(narrowed["rule"]["any"]) == 1  # the branch goes, the util it named stays: `all` names it too
+    assert narrowed["utils"] == RULE["utils"]
+    assert narrowed["rule"]["all"] is config["rule"]["all"]  # untouched parts are the very same objects
+
+
 def test_a_config_the_plan_did_not_register_is_never_narrowed() -> None:
     # its branch literals may not be in the lexicon: "not found" would only mean "not looked for"
     assert Narrowing().narrowed(RULE, frozenset()) is RULE

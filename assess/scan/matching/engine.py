@@ -373,7 +373,7 @@ def _match_structural(
 
 
 def _narrowed(plan: ScanPlan, variant: TreeVariant, words: frozenset[bytes]) -> TreeVariant:
-    """`variant` with its config and shared-walk form narrowed to what this file can match (rulegate.py)."""
+    """`variant` with its config and shared-walk form narrowed to what this file can match (narrowing.py)."""
     config = plan.narrowing.narrowed(variant.config, words)
     form = plan.narrowing.narrowed(variant.form, words) if variant.form is not None else None
     if config is variant.config and form is variant.form:

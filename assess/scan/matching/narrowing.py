@@ -74,7 +74,7 @@ class Narrowing:
 class _Config:
     """One registered config: its branches to test, and its narrowed forms by the words a file holds."""
 
-    __slots__ = ("_by_dropped", "_by_words", "_parents", "_sites", "config", "slots", "words")
+    __slots__ = ("_by_dropped", "_by_words", "_layout", "config", "slots", "words")
 
     def __init__(self, config: Mapping[str, Any], slots: Slots, words: frozenset[bytes]) -> None:
         self.config = cast("dict[str, Any]", config)  # only read: the plan's configs are dicts
@@ -83,8 +83,7 @@ class _Config:
         # by the words of `words` a file holds: one set operation a file, the formulas tested once per set
         self._by_words: dict[frozenset[bytes], dict[str, Any]] = {}
         self._by_dropped: dict[frozenset[int], dict[str, Any]] = {}
-        self._parents: dict[int, list[Any]] | None = None  # the layout, read on the first narrowing
-        self._sites: list[tuple[str, str | None, frozenset[int]]] = []
+        self._layout: _Layout | None = None  # read on the first narrowing that leaves something out
 
     def narrowed(self, found: frozenset[bytes]) -> dict[str, Any]:
         present = self.words & found
@@ -98,10 +97,9 @@ class _Config:
         return done
 
     def _build(self, dropped: frozenset[int]) -> dict[str, Any]:
-        if self._parents is None:
-            self._parents = {}
-            self._read_layout()
-        parents = self._parents
+        if self._layout is None:
+            self._layout = _Layout(self.config, {branch for branch, _ in self.slots})
+        parents, sites = self._layout.parents, self._layout.sites
         spine: set[int] = set()  # the objects that hold a dropped branch: only they are copied
         pending = [parent for branch in dropped for parent in parents.get(branch, ())]
         while pending:
@@ -124,49 +122,52 @@ class _Config:
 
         utils: dict[str, Any] = self.config.get("utils") or {}
         reached: set[str] = set()
-        pending_names = [name for name, owner, around in self._sites if owner is None and not around & dropped]
+        pending_names = [name for name, owner, around in sites if owner is None and not around & dropped]
         while pending_names:
             name = pending_names.pop()
             if name not in reached and name in utils:
                 reached.add(name)
-                pending_names.extend(n for n, owner, around in self._sites if owner == name and not around & dropped)
+                pending_names.extend(n for n, owner, around in sites if owner == name and not around & dropped)
         result = {key: edit(value) for key, value in self.config.items() if key != "utils"}
         if utils:
             result["utils"] = {name: edit(body) for name, body in utils.items() if name in reached}
         return result
 
-    def _read_layout(self) -> None:
-        """Each object's containers, and each `matches` with its owner (None: the rule) and the branches
-        around it (a util only the left-out branches name is left out too)."""
-        parents = self._parents if self._parents is not None else {}
-        slots = {branch for branch, _ in self.slots}
 
-        def visit(node: Any, owner: str | None, around: frozenset[int]) -> None:
-            if isinstance(node, list):
-                for item in node:
-                    parents.setdefault(id(item), []).append(node)
-                    visit(item, owner, around)
-                return
-            if not isinstance(node, Mapping):
-                return
-            for key, value in node.items():
-                if key == "matches" and isinstance(value, str):
-                    self._sites.append((value, owner, around))
-                    continue
-                parents.setdefault(id(value), []).append(node)
-                if key == "any" and isinstance(value, list):
-                    for item in value:
-                        parents.setdefault(id(item), []).append(value)
-                        visit(item, owner, around | {id(item)} if id(item) in slots else around)
-                    continue
-                visit(value, owner, around)
+class _Layout:
+    """Of one config: each list's and object's containers (by id), and each `matches` with its owner (None:
+    the rule; else the util it is in) and the branches around it, so a util only left-out branches name is
+    left out too."""
 
-        for key, value in self.config.items():
+    def __init__(self, config: Mapping[str, Any], slots: set[int]) -> None:
+        self.parents: dict[int, list[Any]] = {}
+        self.sites: list[tuple[str, str | None, frozenset[int]]] = []
+        self._slots = slots
+        for key, value in config.items():
             if key == "utils" and isinstance(value, Mapping):
                 for name, body in value.items():
-                    visit(body, name, frozenset())
+                    self._visit(body, name, frozenset())
             else:
-                visit(value, None, frozenset())
+                self._visit(value, None, frozenset())
+
+    def _visit(self, node: Any, owner: str | None, around: frozenset[int], branches: bool = False) -> None:
+        """`branches`: `node` is the list of an `any`, the only place a branch is left out from."""
+        if isinstance(node, list):
+            for item in node:
+                self._contains(node, item)
+                inner = around | {id(item)} if branches and id(item) in self._slots else around
+                self._visit(item, owner, inner)
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "matches" and isinstance(value, str):
+                    self.sites.append((value, owner, around))
+                else:
+                    self._contains(node, value)
+                    self._visit(value, owner, around, key == "any")
+
+    def _contains(self, container: Any, item: Any) -> None:
+        if isinstance(item, (list, Mapping)):
+            self.parents.setdefault(id(item), []).append(container)
 
 
 def _branches(node: Any) -> Iterator[Mapping[str, Any]]:
