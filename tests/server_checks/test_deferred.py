@@ -122,6 +122,14 @@ SPECIFIERS = [
         "from x import a, \\\n    b\nimport os; import app.llm\ny = 1; from .m import (c as d)\n",
         [".m", ".m.c", "app.llm", "os", "x", "x.a", "x.b"],
     ),
+    # only where a statement opens: not in a string, a comment or another word
+    ("python", "s = 'from x import y'\n# import z\nfromage = 1\nimport_all()\n  from  .  import y", [".", ".y"]),
+    (
+        "python",
+        "x = 1 ;  from m import (\n a,\n b)\nfrom a import b;from c import d",
+        ["a", "a.b", "c", "c.d", "m", "m.a", "m.b"],
+    ),
+    ("python", "print(1)  # nothing imported\n", []),
 ]
 
 
