@@ -12,6 +12,7 @@ whether or not a scan ran before it in this process.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import math
@@ -37,6 +38,9 @@ WELL_KNOWN = tuple(
         r"(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}",
     )
 )
+# What every match of a WELL_KNOWN shape holds: text without it skips them all (each opens with a lookbehind,
+# so the regex engine has no literal to search for and tries every character, four times over).
+_WELL_KNOWN_HINT = re.compile(r"A(?:KIA|SIA|BIA|CCA)|gh[pousr]_|github_pat_|xox|[sr]k_(?:live|test)_")
 # A string literal (no escapes, one line) and what joins two into one value: `+`, PHP's `.`, Lua's `..`, or
 # nothing (Python and C join adjacent literals); pieces may sit on separate lines.
 _LITERAL = r"(?:\"[^\"\\\n]*\"|'[^'\\\n]*'|`[^`\\\n$]*`)"
@@ -97,8 +101,18 @@ def _path_like(token: str) -> bool:
     return all(len(part) <= _PATH_PART_MAX and not _scrambled(part) for part in parts)
 
 
+def _well_known(text: str) -> tuple[re.Pattern[str], ...]:
+    """The WELL_KNOWN shapes, or none when `text` cannot hold a match of one."""
+    return WELL_KNOWN if _WELL_KNOWN_HINT.search(text) else ()
+
+
 def _token(match: re.Match[str]) -> str:
-    token = match.group(0)
+    return _token_text(match.group(0))
+
+
+@functools.lru_cache(maxsize=8192)
+def _token_text(token: str) -> str:
+    """A long token, redacted when it looks random; remembered, as code repeats its long names on many lines."""
     if _REDACTED.match(token) or not looks_random(token) or _path_like(token):
         return token
     return redact(token)
@@ -165,7 +179,7 @@ def redact_text(text: str, shapes: Sequence[re.Pattern[str]] = ()) -> str:
         text = redact_pieces(text, split_pieces(text, shapes))
     if not shapes and not _RUN.search(text):
         return text
-    for pattern in (*shapes, *WELL_KNOWN):
+    for pattern in (*shapes, *_well_known(text)):
         text = pattern.sub(_redact_match, text)
     return _TOKEN.sub(_token, text)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assess.catalog import Catalog
 from assess.redact import Redactor, redact, redact_text
 from assess.scan.matching.engine import ScanPlan
@@ -126,3 +128,26 @@ def test_every_shape_free_secret_holds_the_run_redact_text_looks_for_first() -> 
     line = 'key = "AKIAABCDEFGHIJKLMNOP"  # aws'
     assert "ABCDEFGHIJKLMNOP" not in redact_text(line)
     assert redact_text("x = call(a, b)  # short words only") == "x = call(a, b)  # short words only"
+
+
+WELL_KNOWN_SAMPLES = [
+    "AKIAQ3EGUV5NXJ7WHK2P",
+    "ASIAQ3EGUV5NXJ7WHK2P",
+    "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
+    "github_pat_" + "11ABCDEFG0123456789_abcdefghijKLMNOP",
+    "xoxb-1234567890-abc",  # shorter than any random token: only its shape hides it
+    "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "rk_test_" + "4eC39HqLyjWDarjtT1zdp7dc",
+]
+
+
+@pytest.mark.parametrize("secret", WELL_KNOWN_SAMPLES)
+def test_well_known_shapes_are_redacted_and_their_quick_test_sees_them(secret: str) -> None:
+    """redact_text runs the WELL_KNOWN shapes only where _WELL_KNOWN_HINT finds something: it must find
+    every secret one of them matches."""
+    from assess.redact import _WELL_KNOWN_HINT, WELL_KNOWN
+
+    assert any(p.search(f"k = '{secret}'") for p in WELL_KNOWN)
+    assert _WELL_KNOWN_HINT.search(secret)
+    assert secret not in redact_text(f"token = '{secret}'  # here")
+    assert secret not in redact_text(f"token = {secret}")
