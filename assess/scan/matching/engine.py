@@ -88,20 +88,38 @@ class ScanOutput:
     def add(self, other: ScanOutput) -> None:
         """Add the output of files scanned after these, as one scan of them all would have filled it.
         A file already here is replaced by its facts in `other` (the second round's full scan)."""
-        for spec in fields(ScanOutput):
-            mine, theirs = getattr(self, spec.name), getattr(other, spec.name)
-            if isinstance(mine, Counter | set | dict):
+        for name, how in _ADDING:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if how == "update":
                 mine.update(theirs)
-            elif isinstance(mine, list):
+            elif how == "extend":
                 mine.extend(theirs)
-            elif isinstance(mine, int):
-                setattr(self, spec.name, mine + theirs)
             else:
-                raise TypeError(f"ScanOutput.{spec.name}: no rule to add {type(mine).__name__}")
+                setattr(self, name, mine + theirs)
 
     def all_facts(self) -> list[Fact]:
         """Every file's facts, in scan order: what the project index is built from."""
         return [fact for facts in self.facts.values() for fact in facts]
+
+
+def _adding() -> tuple[tuple[str, str], ...]:
+    """How ScanOutput.add adds each field, read once (it runs for every file scanned)."""
+    ways: list[tuple[str, str]] = []
+    empty = ScanOutput()
+    for spec in fields(ScanOutput):
+        mine = getattr(empty, spec.name)
+        if isinstance(mine, Counter | set | dict):
+            ways.append((spec.name, "update"))
+        elif isinstance(mine, list):
+            ways.append((spec.name, "extend"))
+        elif isinstance(mine, int):
+            ways.append((spec.name, "sum"))
+        else:
+            raise TypeError(f"ScanOutput.{spec.name}: no rule to add {type(mine).__name__}")
+    return tuple(ways)
+
+
+_ADDING = _adding()
 
 
 def decode(data: bytes) -> str | None:
