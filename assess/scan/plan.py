@@ -8,6 +8,7 @@ and which fact kinds deferral treats specially (declared in the fact rules' data
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from assess.models import Check
 from assess.scan.matching.backed import backed_config
 from assess.scan.matching.factscan import FactPlan, plan_facts
-from assess.scan.matching.lexicon import Lexicon
+from assess.scan.matching.lexicon import Lexicon, WordIndex
 from assess.scan.matching.narrowing import Narrowing
 from assess.scan.matching.rulegate import RuleGate
 from assess.scan.matching.secrets import KeyScanner
@@ -127,6 +128,20 @@ class ScanPlan:
     def without_deferral(self) -> ScanPlan:
         """The same plan with `defer` off: the second round's (deferred files scanned in full)."""
         return dataclasses.replace(self, defer=False)
+
+    def checks_with_words(self, lang: str, found: frozenset[bytes]) -> list[Check]:
+        """The checks of `lang` one of whose keywords occurs in the file (`found`: its words), in plan order."""
+        index = self._check_index.get(lang)
+        return index.pick(found) if index is not None else []
+
+    @functools.cached_property
+    def _check_index(self) -> dict[str, WordIndex[Check]]:
+        # derived on first use (not a field: the scan cache pictures the plan by its fields); a check without
+        # keywords is never picked (no word of the file can meet an empty set)
+        return {
+            lang: WordIndex([(check, frozenset(keywords)) for check, keywords in entries if keywords])
+            for lang, entries in self.by_language.items()
+        }
 
     def checks(self) -> dict[str, Check]:
         """Every check this plan can report, by id."""

@@ -323,9 +323,8 @@ def _structural_work(
     path, so their routes, imports, calls and limiters would only mislead the judges (and cost a parse)."""
     checks = [
         check
-        for check, keywords in plan.by_language.get(lang, ())
+        for check in plan.checks_with_words(lang, words)
         if scope_applies(check.scope, role)
-        and not words.isdisjoint(keywords)
         and all(not words.isdisjoint(group) for group in plan.requires.get(check.id, ()))
         and not (in_tests and check.checklist in TEST_EXEMPT_ITEMS)
     ]

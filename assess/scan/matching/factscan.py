@@ -20,6 +20,7 @@ from assess.models import Check
 from assess.redact import redact_text
 from assess.scan.files.languages import FAMILY
 from assess.scan.matching.backed import BACKING_FACT, NOT_BACKING, backed_config, fill, needs_util
+from assess.scan.matching.lexicon import WordIndex
 from assess.scan.matching.merged import Kinds, find_each, mergeable, node_kinds
 from assess.scan.matching.regexstart import start_source, with_start
 from assess.scan.matching.rulebook import FactRule, path_matches, path_pattern, values_of
@@ -166,11 +167,30 @@ class FactPlan:
     def tree_variants(self, lang: str, found: frozenset[bytes]) -> list[TreeVariant]:
         """The anchor variants whose keywords occur in the file (`found`: its words from the plan's lexicon):
         non-empty means the file is worth a parse."""
-        return _wanted(self.tree.get(FAMILY.get(lang, ""), ()), found)
+        index = self._tree_index.get(FAMILY.get(lang, ""))
+        return index.pick(found) if index is not None else []
 
     def extra_variants(self, lang: str, found: frozenset[bytes]) -> list[TreeVariant]:
         """The piggyback variants whose keywords occur in the file: collected only when it is parsed anyway."""
-        return _wanted(self.piggyback.get(FAMILY.get(lang, ""), ()), found)
+        index = self._piggyback_index.get(FAMILY.get(lang, ""))
+        return index.pick(found) if index is not None else []
+
+    def text_variants(self, found: frozenset[bytes]) -> list[_TextVariant]:
+        """The text variants whose keywords occur in the file."""
+        return self._text_index.pick(found)
+
+    # derived on first use (not fields: the scan cache pictures the plan by its fields)
+    @functools.cached_property
+    def _tree_index(self) -> dict[str, WordIndex[TreeVariant]]:
+        return {family: WordIndex([(v, v.keywords) for v in group]) for family, group in self.tree.items()}
+
+    @functools.cached_property
+    def _piggyback_index(self) -> dict[str, WordIndex[TreeVariant]]:
+        return {family: WordIndex([(v, v.keywords) for v in group]) for family, group in self.piggyback.items()}
+
+    @functools.cached_property
+    def _text_index(self) -> WordIndex[_TextVariant]:
+        return WordIndex([(v, v.keywords) for v in self.text])
 
 
 @dataclass(frozen=True)
@@ -222,10 +242,6 @@ def _after_sources(variants: list[TreeVariant]) -> tuple[TreeVariant, ...]:
         pending.remove(ready)
         ordered.append(ready)
     return tuple(ordered)
-
-
-def _wanted(variants: Iterable[TreeVariant], found: frozenset[bytes]) -> list[TreeVariant]:
-    return [v for v in variants if not v.keywords or not found.isdisjoint(v.keywords)]
 
 
 def plan_facts(rules: dict[str, FactRule], project_checks: Iterable[Check], forms: Forms | None = None) -> FactPlan:
@@ -453,9 +469,7 @@ def collect_text_facts(
     """Regex facts on files whose name matches a text variant (infrastructure code, configs)."""
     if plan.text_paths is None or not path_matches(rel, plan.text_paths):
         return
-    for variant in plan.text:
-        if variant.keywords and found.isdisjoint(variant.keywords):
-            continue  # before the path: most code files match the paths of some infrastructure regexes
+    for variant in plan.text_variants(found):  # words before paths: most code files match some IaC paths
         if not path_matches(rel, variant.paths):
             continue
         for match in variant.regex.finditer(text):

@@ -8,10 +8,13 @@ the answer is exactly the set of words for which `word in data` holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import ahocorasick_rs
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,29 @@ class Lexicon:
             return frozenset()
         words = self.words
         return frozenset(words[i] for i in {m[0] for m in automaton.find_matches_as_indexes(data, overlapping=True)})
+
+
+class WordIndex(Generic[T]):
+    """Items that each need one of their words in a file (none: every file), picked for a file by the words it
+    holds: one set intersection and the few items it names, not a set test per item (tens of items a file)."""
+
+    def __init__(self, items: Sequence[tuple[T, frozenset[bytes]]]) -> None:
+        self._items = tuple(item for item, _ in items)
+        self._always = tuple(i for i, (_, words) in enumerate(items) if not words)
+        by_word: dict[bytes, list[int]] = {}
+        for i, (_, words) in enumerate(items):
+            for word in words:
+                by_word.setdefault(word, []).append(i)
+        self._by_word = {word: tuple(found) for word, found in by_word.items()}
+        self._words = frozenset(by_word)
+
+    def pick(self, found: frozenset[bytes]) -> list[T]:
+        """The items whose words meet `found` (or that have none), in their order."""
+        hit = self._words.intersection(found)
+        if not hit:
+            return [self._items[i] for i in self._always]
+        chosen = set(self._always)
+        for word in hit:
+            chosen.update(self._by_word[word])
+        items = self._items
+        return [items[i] for i in sorted(chosen)]
