@@ -414,7 +414,7 @@ def nesting_exceeds(root: SgNode, limit: int) -> bool:
         children = node.children()
         if not children:
             return False
-        node = max(children, key=_span)
+        node = children[0] if len(children) == 1 else max(children, key=_span)
         depth += 1
     return True
 

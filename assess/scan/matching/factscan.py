@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ ALWAYS = ("llm-call", "llm-client", "model-const")
 
 DERIVED = {"derived": True}  # a field the scan cache leaves out of its picture of the plan (cache.py)
 _NO_LISTS: dict[str, tuple[str, ...]] = {}  # shared by the many facts that capture no list: never changed
+NO_VALUES: dict[str, str] = {}  # shared by the facts that capture no value: never changed
 
 
 @dataclass(slots=True)
@@ -291,19 +293,21 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
     start = rng.start  # each attribute of a range is a new object: read once
     fact = variant.fact
     single, multiple = _captures(fact)
+    # strings interned as they are made (codec.shared): one copy of `create` for the thousand calls of it
+    intern = sys.intern
     values: dict[str, str] = {}
     for name in single:
         match = node.get_match(name)
         if match is not None:
-            values[name] = match.text()
+            values[name] = intern(match.text())
     lists: dict[str, tuple[str, ...]] = _NO_LISTS
     for name in multiple:
         found = node.get_multiple_matches(name)
         if found:
             lists = {} if lists is _NO_LISTS else lists
-            lists[name] = tuple(n.text() for n in found if n.is_named())
+            lists[name] = tuple(intern(n.text()) for n in found if n.is_named())
     keep = fact.keep_text
-    kept = node.text()[:keep] if keep else ""
+    kept = intern(node.text()[:keep]) if keep else ""
     label = variant.label
     for marked, metavariable in variant.labels:
         if node.get_match(metavariable) is not None:
@@ -317,8 +321,8 @@ def _fact_from(node: SgNode, variant: TreeVariant, rel: str, role: str, text: st
         start.line + 1,
         start.column + 1,
         rng.end.line + 1,
-        _line_text(text, start.index),
-        values,
+        intern(_line_text(text, start.index)),
+        values or NO_VALUES,
         lists,
         kept,
     )
@@ -483,8 +487,8 @@ def collect_text_facts(
                     line=line,
                     column=match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1,
                     end_line=line + text.count("\n", match.start(), match.end()),
-                    snippet=_line_text(text, match.start()),
-                    values={k: v for k, v in match.groupdict().items() if v is not None},
-                    text=match.group(0)[: variant.fact.keep_text] if variant.fact.keep_text else "",
+                    snippet=sys.intern(_line_text(text, match.start())),
+                    values={k: sys.intern(v) for k, v in match.groupdict().items() if v is not None} or NO_VALUES,
+                    text=sys.intern(match.group(0)[: variant.fact.keep_text]) if variant.fact.keep_text else "",
                 )
             )

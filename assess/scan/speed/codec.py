@@ -23,7 +23,7 @@ from typing import Any
 
 from assess.models import Check
 from assess.scan.matching.engine import RawFinding, ScanOutput
-from assess.scan.matching.factscan import _NO_LISTS, Fact
+from assess.scan.matching.factscan import _NO_LISTS, NO_VALUES, Fact
 from assess.scan.project.project_checks import ProjectOutcome
 from assess.suppress import Suppression
 
@@ -55,9 +55,6 @@ def _findings_in(rows: list[list[Any]], checks: Checks) -> list[RawFinding]:
     return [RawFinding(checks[row[0]], *row[1:]) for row in rows]  # an unknown id: KeyError, no record
 
 
-_NO_VALUES: dict[str, str] = {}  # shared by the facts that capture no value: never changed
-
-
 def shared(fact: Fact) -> Fact:
     """`fact` holding the one copy of each of its strings (interned) and the shared empty dicts.
 
@@ -76,7 +73,7 @@ def shared(fact: Fact) -> Fact:
     fact.snippet = intern(fact.snippet)
     if fact.text:
         fact.text = intern(fact.text)
-    fact.values = {intern(k): intern(v) for k, v in fact.values.items()} if fact.values else _NO_VALUES
+    fact.values = {intern(k): intern(v) for k, v in fact.values.items()} if fact.values else NO_VALUES
     if fact.lists:
         fact.lists = {intern(name): tuple(map(intern, items)) for name, items in fact.lists.items()}
     else:
@@ -97,7 +94,7 @@ _FACT_FIELDS = ("kind", "label", "rel", "role", "line", "column", "end_line", "s
 
 def _values_in(values: dict[str, str]) -> dict[str, str]:
     if not values:
-        return _NO_VALUES
+        return NO_VALUES
     intern = sys.intern
     for name, value in values.items():  # the row's own dict: its names are already one copy (json's key memo)
         values[name] = intern(value)

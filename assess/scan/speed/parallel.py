@@ -201,9 +201,8 @@ def scan_each(
         for index, cand in enumerate(files):
             if progress is not None and index % BATCH_FILES == 0:
                 progress(index, len(files))
-            out, note = _scan_one(plan, facts, max_bytes, cand, annotate)
-            codec.share_facts(out.facts)
-            yield out, note
+            # no share_facts here: facts made in this process hold interned strings already (factscan)
+            yield _scan_one(plan, facts, max_bytes, cand, annotate)
         return
     own = workers is None
     kept = Workers() if workers is None else workers
