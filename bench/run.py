@@ -476,7 +476,10 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
             "help": (helps.median, b_helps.median, fmt_series(b_helps)),
             "tui": (tui_med, b_tui_med, b_tui) if tui_med and b_tui_med else None,
             "pdf": (pdf.median, b_pdf.median, fmt_series(b_pdf)) if pdf.runs and b_pdf.runs else None,
-            "match": (phase["match"][0], b_phase["match"][0], fmt(b_phase["match"][0])),
+            **{  # each phase of the one-core run (the match phase on the row of all of them)
+                key: (phase[key][0], b_phase[key][0], fmt(b_phase[key][0]))
+                for key in ("match", "scan_loop", "prefilter_read", "parse")
+            },
         }
         if cold10.runs and b_cold10.runs:
             than["wall10"] = (cold10.median, b_cold10.median, fmt_series(b_cold10))
@@ -586,6 +589,12 @@ def measure(args: argparse.Namespace, base: Build | None) -> int:
         f"{phase['files_parsed'][0]:.0f} files parsed, {phase['rules_run'][0]:.0f} rule runs",
         key="match",
     )
+    for key, label in (
+        ("scan_loop", "… every file read, parsed and matched (one core)"),
+        ("prefilter_read", "… read + prefilter + fact building (one core)"),
+        ("parse", "… parse (one core)"),
+    ):
+        row(label, fmt(phase[key][0]), key=key)
 
     head = [
         f"Measured by `make bench` on {machine()}; "
