@@ -61,7 +61,7 @@ def test_the_loaded_catalog_holds_no_unicode_classes() -> None:
     unicode_classes = re.compile(r"(?<!\\)(?:\\\\)*\\[wds]")
     spelled = [r.removeprefix(PREFIX) for r in found]  # the prefix's class is every character: Unicode on purpose
     assert [r for r in spelled if unicode_classes.search(r)] == []
-    assert sum(r.startswith(PREFIX) for r in found) > 20  # long alternations are searched without a prefilter
+    assert sum(r.startswith(PREFIX) for r in found) > 20  # many-literal searches go without a prefilter
 
 
 PREFIX = "^[\\s\\S]*?(?:"
@@ -141,5 +141,6 @@ def test_anchored_or_few_literal_regexes_keep_their_prefilter(regex: str) -> Non
 
 
 def test_a_regex_python_cannot_read_is_judged_by_its_alternatives() -> None:
-    assert without_prefilter(r"a|b|c|d\z") == PREFIX + r"a|b|c|d\z" + ")"
-    assert without_prefilter(r"(?-u:a)|b\z") == r"(?-u:a)|b\z"
+    # Python never turns the Unicode flag off: Rust's (?-u:...) is the estimate's way out on every version
+    assert without_prefilter(r"(?-u:a)|b|c|d") == PREFIX + r"(?-u:a)|b|c|d" + ")"
+    assert without_prefilter(r"(?-u:a)|b") == r"(?-u:a)|b"

@@ -127,7 +127,7 @@ def _anchored(items: list[Any]) -> bool:
 
 def ascii_rules(node: Any) -> Any:
     """A rule config (rules, utils, nested relations) with every `regex` spelled for a fast compile: in
-    ASCII, and long alternations without a prefilter."""
+    ASCII, and searches that start with many literals without a prefilter."""
     if isinstance(node, dict):
         return {
             key: without_prefilter(ascii_regex(value))
