@@ -351,12 +351,16 @@ class _Endpoints:
         return (shown, "")
 
     def methods(self, route: Fact) -> list[Fact]:
-        """The request methods of a class-based view (DRF, Django, Channels): post(), create(), receive()."""
+        """The request methods of a class-based view (DRF, Django, Channels): post(), create(), receive(), and
+        a DRF viewset's @action methods."""
         if route.label not in ("drf-view", "channels"):
             return []
         inside = self.index.inside("function", route)
         return [
-            fn for fn in inside if fn.values.get("NAME") in _VIEW_METHODS and self.index.enclosing_function(fn) is None
+            fn
+            for fn in inside
+            if (fn.values.get("NAME") in _VIEW_METHODS or (fn.label == "action" and route.label == "drf-view"))
+            and self.index.enclosing_function(fn) is None
         ]
 
     def all(self) -> list[Endpoint]:
@@ -449,6 +453,13 @@ class _Coverage:
         route, index = ep.route, self.index
         for lim in index.inside("limiter", route):
             if lim.label == "route":
+                return Cover("route", self._route_scope(lim), lim)
+            # @action(throttle_classes=[...]): only the action it decorates
+            if (
+                lim.label == "action"
+                and ep.anchor is not None
+                and lim.values.get("OBJ") == ep.anchor.values.get("NAME")
+            ):
                 return Cover("route", self._route_scope(lim), lim)
         for lim in index.of("limiter", route.rel):  # a Nest class guard contains the method
             if lim.label == "route" and lim.contains(route) and lim is not route:
