@@ -346,7 +346,7 @@ class ProjectIndex:
         maker = call.values.get("MAKER")
         if maker is not None:  # a method of what a function made: every class a factory may return
             made = self._methods_made_by(rel, maker, name)
-            if made or obj is None:
+            if made or obj is None or self._made_elsewhere(rel, maker):
                 return made
         if obj is None:
             local = self._functions_named(rel, name)
@@ -364,6 +364,13 @@ class ProjectIndex:
         if binding and binding.module:
             return self._functions_named(binding.module, name)
         return []
+
+    def _made_elsewhere(self, rel: str, maker: str) -> bool:
+        """Whether `maker` is imported from outside what the index knows: a library, or a project file never
+        parsed (none of its words asked for it, or deferral found it leads to no LLM call or limiter).
+        Nothing it makes runs a function of the project, and a same-named one is no stand-in."""
+        binding = self.bindings(rel).get(maker.split(".")[0])
+        return binding is not None and binding.module is None
 
     def _methods_made_by(self, rel: str, maker: str, name: str) -> list[Fact]:
         """Methods `name` of the classes the factory `maker` (called in `rel`) may return."""
