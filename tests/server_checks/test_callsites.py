@@ -359,3 +359,38 @@ def test_an_http_call_to_a_provider_url_kept_in_another_module_is_a_paid_call(sc
         ("py/app/llm.py", 6),
     ]
     assert {"Anthropic", "OpenAI", "Groq"} <= set(snapshot.providers)
+
+
+def test_two_classes_with_a_client_of_one_name_each_call_their_own(scan: Project) -> None:
+    """`self.client` is an OpenAI client in one class and an Anthropic one in the next: each call is its own
+    class's (the client assigned last above it), in Python and in JavaScript."""
+    snapshot = scan(
+        {
+            "svc/providers.py": (
+                "from anthropic import Anthropic\nfrom openai import OpenAI\n"
+                "class Gpt:\n    def __init__(self):\n        self.client = OpenAI()\n"
+                "    def ask(self, m):\n"
+                "        return self.client.chat.completions.create(model=MODEL_A, messages=m, max_tokens=5)\n"
+                "class Claude:\n    def __init__(self):\n        self.client = Anthropic()\n"
+                "    def ask(self, m):\n"
+                "        return self.client.messages.create(model=MODEL_B, messages=m, max_tokens=5)\n"
+            ),
+            "web/providers.js": (
+                'import Anthropic from "@anthropic-ai/sdk";\nimport OpenAI from "openai";\n'
+                "export class Claude {\n  constructor() { this.client = new Anthropic(); }\n"
+                "  ask(m) { return this.client.messages.create({ model: MODEL_B, messages: m, max_tokens: 5 }); }\n}\n"
+                "export class Gpt {\n  constructor() { this.client = new OpenAI(); }\n"
+                "  ask(messages) {\n"
+                "    return this.client.chat.completions.create({ model: MODEL_A, messages, max_tokens: 5 });\n"
+                "  }\n}\n"
+            ),
+        },
+        only=["llm-usage-not-recorded"],
+    )
+    by_place = {(f.path, f.line): f.provider for f in snapshot.findings}
+    assert by_place == {
+        ("svc/providers.py", 7): "OpenAI",
+        ("svc/providers.py", 12): "Anthropic",
+        ("web/providers.js", 5): "Anthropic",
+        ("web/providers.js", 10): "OpenAI",
+    }

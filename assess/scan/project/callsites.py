@@ -48,26 +48,31 @@ def client_name(callee: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def _clients(index: ProjectIndex, rel: str) -> dict[str, Fact]:
-    clients: dict[str, Fact] = {}
+def _clients(index: ProjectIndex, rel: str) -> dict[str, list[Fact]]:
+    """The file's llm-client facts by the variable they are assigned to, in found (line) order."""
+    clients: dict[str, list[Fact]] = {}
     for fact in index.of("llm-client", rel):
         var = fact.values.get("VAR")
         if var:
-            clients[var.removeprefix("this.").removeprefix("self.")] = fact
+            clients.setdefault(var.removeprefix("this.").removeprefix("self."), []).append(fact)
     return clients
 
 
 def client_of(index: ProjectIndex, call: Fact) -> Fact | None:
-    """The llm-client fact a call is made on: in the same file, or imported from another module."""
+    """The llm-client fact a call is made on: in the same file, or imported from another module. Where a file
+    assigns one name several clients (`self.client = OpenAI()` in one class, `self.client = Anthropic()` in
+    the next), the call's is the last one assigned above it."""
     name = client_name(call.values.get("CALLEE", ""))
     if not name:
         return None
     local = _clients(index, call.rel).get(name)
-    if local is not None:
-        return local
+    if local:
+        above = [f for f in local if f.line <= call.line]
+        return above[-1] if above else local[0]
     binding = index.bindings(call.rel).get(name)
     if binding and binding.module:
-        return _clients(index, binding.module).get(binding.imported if binding.imported != "*" else name)
+        found = _clients(index, binding.module).get(binding.imported if binding.imported != "*" else name)
+        return found[-1] if found else None
     return None
 
 
