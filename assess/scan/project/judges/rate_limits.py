@@ -356,10 +356,11 @@ class _Endpoints:
         if route.label not in ("drf-view", "channels"):
             return []
         inside = self.index.inside("function", route)
+        actions = {a.line for a in self.index.inside("view-action", route)} if route.label == "drf-view" else set()
         return [
             fn
             for fn in inside
-            if (fn.values.get("NAME") in _VIEW_METHODS or (fn.label == "action" and route.label == "drf-view"))
+            if (fn.values.get("NAME") in _VIEW_METHODS or fn.line in actions)
             and self.index.enclosing_function(fn) is None
         ]
 
@@ -661,7 +662,18 @@ def judge(ctx: Context, params: Params) -> Judgement:
 JUDGE = Judge(
     run=judge,
     params=Params,
-    needs=("route", "llm-call", "function", "import", "call", "limiter", "limiter-def", "limiter-call", "mount"),
+    needs=(
+        "route",
+        "llm-call",
+        "function",
+        "import",
+        "call",
+        "limiter",
+        "limiter-def",
+        "limiter-call",
+        "mount",
+        "view-action",
+    ),
     follows=("llm-call", "limiter-call"),
     # route-user is read by the per-user check only (llm-endpoint-without-per-user-limit lists it)
 )
