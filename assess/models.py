@@ -122,10 +122,6 @@ class Check(_Strict):
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # per language ("javascript" also serves typescript and tsx): one finding per enclosing construct
     once_within: dict[str, OnceWithin] = Field(default_factory=dict)
-    # A util of the rule that every match needs a node of somewhere in the file (checked at load): where
-    # ast-grep's `find` of it, which stops at the first node, finds none, the whole rule does not run.
-    # For a dear rule that rarely matches: its compile is most of what it costs on a file.
-    precheck: str | None = None
     patterns: list[SecretPattern] = Field(default_factory=list)
     # Report keys found by any secrets check's patterns that sit here (e.g. "env-file": a committed .env).
     key_routes: list[KeyRoute] = Field(default_factory=list)

@@ -109,15 +109,3 @@ def test_duplicate_yaml_key_names_line(trees: tuple[Path, Path]) -> None:
     err = _error(trees)
     assert err.path == str(path) and "duplicate key 'severity'" in err.message
     assert path.read_text().splitlines()[err.line - 1] == "severity: low"  # type: ignore[operator]
-
-
-@pytest.mark.parametrize("util", ["retry-counted-exit", "no-such-util"])
-def test_a_precheck_every_match_does_not_need_is_refused(trees: tuple[Path, Path], util: str) -> None:
-    """Check.precheck skips the whole rule where its util finds nothing: only sound if every match needs a
-    node of it. retry-counted-exit is only ever under `not`."""
-    path = trees[0] / "retry-loop-without-cap" / "check.yaml"
-    text = path.read_text()
-    assert "precheck: retry-net-call" in text
-    path.write_text(text.replace("precheck: retry-net-call", f"precheck: {util}"))
-    err = _error(trees)
-    assert err.path == str(path) and f"precheck '{util}'" in err.message

@@ -18,7 +18,6 @@ from assess.scan.matching.backed import backed_config
 from assess.scan.matching.factscan import FactPlan, plan_facts
 from assess.scan.matching.lexicon import Lexicon, WordIndex
 from assess.scan.matching.narrowing import Narrowing
-from assess.scan.matching.rulebook import precheck_config
 from assess.scan.matching.rulegate import RuleGate
 from assess.scan.matching.secrets import KeyScanner
 
@@ -57,8 +56,6 @@ class ScanPlan:
     backed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, compare=False, metadata=DERIVED)
     # the configs above narrowed per file to the branches that may match there (narrowing.py)
     narrowing: Narrowing = field(default_factory=Narrowing, compare=False, metadata=DERIVED)
-    # per (check id, language): the config finding the nodes of the check's precheck util (Check.precheck)
-    prechecks: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, compare=False, metadata=DERIVED)
 
     @classmethod
     def build(cls, catalog: Catalog, enabled: Iterable[str] | None = None, *, defer: bool = False) -> ScanPlan:
@@ -92,13 +89,10 @@ class ScanPlan:
         words = fact_plan.keywords()
         words.update(w for groups in requires.values() for group in groups for w in group)
         backed: dict[tuple[str, str], dict[str, Any]] = {}
-        prechecks: dict[tuple[str, str], dict[str, Any]] = {}
         for language, entries in by_language.items():
             for check, keywords in entries:
                 words.update(keywords)
                 rule = check.rule_for(language)
-                if rule is not None and check.precheck is not None:
-                    prechecks[(check.id, language)] = precheck_config(rule, check.precheck)
                 if rule is not None:
                     words.update(gate.words(rule) | narrowing.words(rule))
                 if catalog.backed is not None:  # derived with the catalog
@@ -129,7 +123,6 @@ class ScanPlan:
             gate,
             backed,
             narrowing,
-            prechecks,
         )
 
     def without_deferral(self) -> ScanPlan:

@@ -371,9 +371,6 @@ def _match_structural(
         variants = [_narrowed(plan, v, words) for v in (*anchors, *extras)]
         calls = collect_tree_facts(root, matcher.rel, lang, role, code, plan.fact_plan, variants, facts_out)
     for check in checks:
-        pre = plan.prechecks.get((check.id, lang))
-        if pre is not None and root.find(cast("Config", pre)) is None:
-            continue  # no node of the util every match needs (Check.precheck)
         config = check.rule_for(lang)
         backed = plan.backed.get((check.id, lang)) if calls is not None else None
         if backed is not None and calls is not None:

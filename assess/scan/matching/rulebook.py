@@ -150,50 +150,7 @@ class Rulebook:
                 raise InputError(f"an ast-grep check needs 'rule' (or 'rules.{FAMILY[lang]}') with a 'rule' key", path)
             rules[lang] = ascii_rules(self.with_utils(base, FAMILY[lang]))
             compile_rule(rules[lang], lang, path)
-            if check.precheck is not None:
-                utils = rules[lang].get("utils") or {}
-                if check.precheck not in utils or not requires_util(rules[lang]["rule"], utils, check.precheck):
-                    raise InputError(
-                        f"precheck '{check.precheck}': not every match of the {lang} rule needs a node of it", path
-                    )
         return check.model_copy(update={"rules": rules})
-
-
-def requires_util(rule: Any, utils: dict[str, Any], name: str, seen: frozenset[str] = frozenset()) -> bool:
-    """Whether every node `rule` matches needs some node of the file to match the util `name`: the rule (or
-    a util it matches) names it, or holds it through a relation, in a part that every match passes
-    (a key of a rule object, a part of `all`, every branch of `any`; never under `not`)."""
-    if not isinstance(rule, dict):
-        return False
-    return any(_key_requires(key, value, utils, name, seen) for key, value in rule.items())
-
-
-def _key_requires(key: str, value: Any, utils: dict[str, Any], name: str, seen: frozenset[str]) -> bool:
-    if key == "matches" and isinstance(value, str):
-        return value == name or (
-            value in utils and value not in seen and requires_util(utils[value], utils, name, seen | {value})
-        )
-    if key in ("has", "inside", "follows", "precedes"):
-        return requires_util(value, utils, name, seen)
-    if key == "all" and isinstance(value, list):
-        return any(requires_util(part, utils, name, seen) for part in value)
-    if key == "any" and isinstance(value, list):
-        return bool(value) and all(requires_util(part, utils, name, seen) for part in value)
-    return False
-
-
-def precheck_config(config: dict[str, Any], name: str) -> dict[str, Any]:
-    """The config that finds the nodes of util `name` of `config`, with the utils it reaches."""
-    utils = config.get("utils") or {}
-    wanted: dict[str, Any] = {}
-    pending = [name]
-    while pending:
-        util = pending.pop()
-        if util in wanted or util not in utils:
-            continue
-        wanted[util] = utils[util]
-        pending.extend(matches_in(utils[util]))
-    return {"rule": {"matches": name}, "utils": wanted}
 
 
 def matches_in(node: object) -> Iterator[str]:
