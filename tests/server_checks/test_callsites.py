@@ -394,3 +394,26 @@ def test_two_classes_with_a_client_of_one_name_each_call_their_own(scan: Project
         ("web/providers.js", 5): "Anthropic",
         ("web/providers.js", 10): "OpenAI",
     }
+
+
+def test_a_method_of_what_a_local_value_made_runs_no_same_named_function(scan: Project) -> None:
+    """`res` is made by a function of the file in one place and by a local model's method in the handler:
+    there, res.get() is a method of what the model returned, not the module's get() that calls the LLM."""
+    snapshot = scan(
+        {
+            "requirements.txt": "fastapi\nopenai\n",
+            "app/main.py": (
+                "from fastapi import FastAPI\nfrom openai import OpenAI\n"
+                "app = FastAPI()\nclient = OpenAI()\n"
+                "def get(q):\n"
+                "    return client.responses.create(model='gpt-4o-mini', input=q, max_output_tokens=50)\n"
+                "def warm():\n    res = get('hi')\n    return res.output_text\n"
+                "@app.post('/transcribe')\n"
+                "def transcribe(audio: bytes):\n"
+                "    res = model.transcribe(audio)\n"
+                "    return {'text': res.get('text')}\n"
+            ),
+        },
+        only=["llm-endpoint-without-rate-limit"],
+    )
+    assert [(f.path, f.line) for f in snapshot.findings] == []

@@ -366,11 +366,15 @@ class ProjectIndex:
         return []
 
     def _made_elsewhere(self, rel: str, maker: str) -> bool:
-        """Whether `maker` is imported from outside what the index knows: a library, or a project file never
-        parsed (none of its words asked for it, or deferral found it leads to no LLM call or limiter).
-        Nothing it makes runs a function of the project, and a same-named one is no stand-in."""
-        binding = self.bindings(rel).get(maker.split(".")[0])
-        return binding is not None and binding.module is None
+        """Whether `maker` is not the project's: imported from a library or from a project file never parsed
+        (none of its words asked for it, or deferral found it leads to no LLM call or limiter), or a method of
+        a local value (`res = model.transcribe(...)`). Nothing it makes runs a function of the project, and a
+        same-named one is no stand-in."""
+        root = maker.split(".")[0]
+        binding = self.bindings(rel).get(root)
+        if binding is not None:
+            return binding.module is None
+        return root not in ("self", "cls", "this") and not self._functions_named(rel, root)
 
     def _methods_made_by(self, rel: str, maker: str, name: str) -> list[Fact]:
         """Methods `name` of the classes the factory `maker` (called in `rel`) may return."""
