@@ -184,15 +184,20 @@ class FactPlan:
     # derived on first use (not fields: the scan cache pictures the plan by its fields)
     @functools.cached_property
     def _tree_index(self) -> dict[str, WordIndex[TreeVariant]]:
-        return {family: WordIndex([(v, v.keywords) for v in group]) for family, group in self.tree.items()}
+        return _by_family(self.tree)
 
     @functools.cached_property
     def _piggyback_index(self) -> dict[str, WordIndex[TreeVariant]]:
-        return {family: WordIndex([(v, v.keywords) for v in group]) for family, group in self.piggyback.items()}
+        return _by_family(self.piggyback)
 
     @functools.cached_property
     def _text_index(self) -> WordIndex[_TextVariant]:
         return WordIndex([(v, v.keywords) for v in self.text])
+
+
+def _by_family(variants: dict[str, tuple[TreeVariant, ...]]) -> dict[str, WordIndex[TreeVariant]]:
+    """Per family, its variants picked by their keywords."""
+    return {family: WordIndex([(v, v.keywords) for v in group]) for family, group in variants.items()}
 
 
 @dataclass(frozen=True)
