@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from assess.scan.files.discover import discover_files
 from assess.scan.files.facts import ProjectFacts, gather_facts
-from assess.scan.files.roles import file_role, scope_applies
+from assess.scan.files.languages import suffix
+from assess.scan.files.roles import TEST_PATH, file_role, is_test_path, scope_applies
 from assess.scan.matching.keys import bundle_role
 
 MANIFESTS: dict[str, str] = {
@@ -152,3 +153,52 @@ def test_roles_of_the_demo_project(demo_root: Path) -> None:
     assert file_role("web/src/lib/openai.ts", b"", facts) == "frontend"
     assert file_role("api/src/lib/llm.js", b"", facts) == "backend"
     assert file_role("web/vite.config.ts", b"", facts) == "backend"
+
+
+@pytest.mark.parametrize(
+    ("rel", "test"),
+    [
+        ("tests/test_api.py", True),
+        ("src/__tests__/chat.tsx", True),
+        ("app/__mocks__/openai.ts", True),
+        ("e2e/login.ts", True),
+        ("pkg/testdata/key.txt", True),
+        ("server/fixtures/app.py", True),
+        ("src/chat.spec.ts", True),
+        ("lib/chat.test.mjs", True),
+        ("api/llm_test.py", True),
+        ("api/conftest.py", True),
+        ("integration-tests/run.js", True),
+        ("spec/chat_spec.rb", True),
+        ("src/contest/entry.py", False),
+        ("src/latest/chat.py", False),  # "test" inside a word
+        ("src/testing.py", False),
+        ("app/specs.md", False),
+        ("app/chat.py", False),
+        ("web/mockup/page.tsx", False),
+    ],
+)
+def test_test_paths_are_what_the_pattern_says(rel: str, test: bool) -> None:
+    """The substring pre-test never changes the verdict of TEST_PATH, in the conventions of each language."""
+    assert is_test_path(rel) is test
+    assert is_test_path(rel) is (TEST_PATH.search(rel) is not None)
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "app/page.TSX",
+        "a/.env",
+        "a/b.",
+        "x.tar.gz",
+        "noext",
+        "dir.d/file",
+        "src/.eslintrc.js",
+        "a/..",
+        "Dockerfile",
+        "a/b/c.Py",
+    ],
+)
+def test_the_suffix_roles_read_is_pathlibs(rel: str) -> None:
+    """file_role reads the suffix with languages.suffix, not pathlib (once a file): the same answer."""
+    assert suffix(rel) == PurePosixPath(rel).suffix.lower()

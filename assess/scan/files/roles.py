@@ -9,9 +9,9 @@ a red result must mean the code really reaches a client.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 from assess.scan.files.facts import Package, ProjectFacts
+from assess.scan.files.languages import suffix as suffix_of
 
 FRONTEND, BACKEND, MOBILE, UNKNOWN = "frontend", "backend", "mobile", "unknown"
 CLIENT_ROLES = frozenset({FRONTEND, MOBILE})
@@ -136,7 +136,7 @@ def _directive(head: bytes) -> str | None:
 
 def file_role(rel: str, head: bytes, facts: ProjectFacts) -> str:
     """'frontend', 'backend', 'mobile' or 'unknown' for one file; `head` is its first bytes."""
-    suffix = PurePosixPath(rel).suffix.lower()
+    suffix = suffix_of(rel)
     if suffix in _BACKEND_SUFFIXES:
         return BACKEND
     if suffix in _APPLE_SUFFIXES:
@@ -167,9 +167,14 @@ TEST_PATH = re.compile(
 )
 
 
+# One of these is in every path TEST_PATH matches: most paths hold none, and substring tests are cheaper
+# than the regex's attempt at every position of the path (once per scanned file).
+_TEST_WORDS = ("test", "spec", "fixture", "mock", "e2e")
+
+
 def is_test_path(rel: str) -> bool:
     """Whether `rel` is test code (tests/, __tests__/, *.test.*, *.spec.*, test_*.py, fixtures/)."""
-    return TEST_PATH.search(rel) is not None
+    return any(word in rel for word in _TEST_WORDS) and TEST_PATH.search(rel) is not None
 
 
 def scope_applies(scope: str, role: str) -> bool:
