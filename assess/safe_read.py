@@ -37,12 +37,16 @@ def read_capped(path: Path | str, limit: int, *, pipe_ok: bool = False) -> bytes
             raise RefusedFile(errno.EFBIG, f"larger than {limit} bytes", str(path))
         chunks: list[bytes] = []
         left = limit + 1
+        regular = stat.S_ISREG(st.st_mode)
         while left > 0:
-            chunk = os.read(fd, min(left, max(st.st_size + 1, _CHUNK)))
+            want = min(left, max(st.st_size + 1, _CHUNK))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
+            if regular and len(chunk) < want:
+                break  # a regular file reads short only at its end: no second call to learn it
         data = b"".join(chunks)
     finally:
         os.close(fd)
