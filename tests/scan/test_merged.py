@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,7 +12,7 @@ from ast_grep_py import Config, SgNode, SgRoot
 from assess import paths
 from assess.catalog import Catalog
 from assess.scan.files.languages import AST_GREP_LANGS, FAMILY, parsed_language
-from assess.scan.matching.factscan import Fact, FactPlan, collect_tree_facts
+from assess.scan.matching.factscan import Fact, FactPlan, TreeVariant, collect_tree_facts
 from assess.scan.matching.merged import find_each, mergeable, node_kinds
 from assess.scan.matching.rulebook import FactRule, FactVariant
 from assess.scan.plan import ScanPlan
@@ -172,3 +173,17 @@ def test_labels_must_name_a_metavariable_the_rule_binds(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="MEMBER"):
         load_rulebook(tmp_path)
+
+
+def test_with_config_is_replace_of_config_and_form_for_every_variant(catalog: Catalog) -> None:
+    """TreeVariant.with_config spells out its fields for speed: it must stay what dataclasses.replace makes."""
+    plan = ScanPlan.build(catalog)
+    variants = [v for group in (*plan.fact_plan.tree.values(), *plan.fact_plan.piggyback.values()) for v in group]
+    assert variants
+    for variant in variants:
+        config, form = {"rule": {"kind": "call"}}, {"rule": {"kind": "call_expression"}}
+        for made, expected in (
+            (variant.with_config(config, form), replace(variant, config=config, form=form)),
+            (variant.with_config(config, None), replace(variant, config=config, form=None)),
+        ):
+            assert all(getattr(made, f.name) is getattr(expected, f.name) for f in fields(TreeVariant))

@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import cast
 
 from ast_grep_py import Config, SgNode, SgRoot
@@ -395,7 +395,7 @@ def _narrowed(plan: ScanPlan, variant: TreeVariant, words: frozenset[bytes]) -> 
     form = plan.narrowing.narrowed(variant.form, words) if variant.form is not None else None
     if config is variant.config and form is variant.form:
         return variant
-    return replace(variant, config=config, form=form)
+    return variant.with_config(config, form)
 
 
 # Deeper than this, rule matching is cut short: tree-sitter finds a node's parent by walking down from the

@@ -81,6 +81,23 @@ class TreeVariant:
     # (label, metavariable): a match that binds the metavariable gets that label (FactVariant.labels)
     labels: tuple[tuple[str, str], ...] = ()
 
+    def with_config(self, config: dict[str, Any], form: dict[str, Any] | None) -> TreeVariant:
+        """This variant with another config and shared-walk form (narrowed per file): what
+        `dataclasses.replace` makes, at a tenth of its cost (a few thousand a scan)."""
+        return TreeVariant(
+            self.fact,
+            self.label,
+            self.keywords,
+            config,
+            self.paths,
+            self.template,
+            self.backed,
+            self.names,
+            self.kinds,
+            form,
+            self.labels,
+        )
+
     @property
     def backs(self) -> bool:
         """Whether this variant's matches are the nodes of the `llm-call` util for backed rules."""
