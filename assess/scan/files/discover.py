@@ -258,9 +258,9 @@ def _walk(d: Discovery, max_bytes: int, include_vendored: bool) -> None:
                 if _excluded((entry.name,), include_vendored):
                     d.folders_excluded += 1
                     continue
-                stack.append((Path(entry.path), rel, specs))
-            else:
-                _accept(d, Path(entry.path), rel, st, max_bytes)
+                stack.append((directory / entry.name, rel, specs))
+            else:  # the folder's Path joined with a name: half the cost of parsing the whole path anew
+                _accept(d, directory / entry.name, rel, st, max_bytes)
     _add_bundles(d, sorted(bundles), max_bytes, None)
 
 
