@@ -24,6 +24,7 @@ from assess.scan.project.judges.base import ENDPOINTS, Context, Judge, Judgement
 from assess.scan.project.project_index import ProjectIndex, Reach, strip_quotes
 
 _LIMITER_NAME = re.compile(r"(?i)rate.?limit|limiter|throttl|quota")
+_DRF_THROTTLES = re.compile(r"@?throttle_classes\b")  # a view's own DRF throttles (limiter label "route")
 _KEY = re.compile(
     r"(?is)(?:keyGenerator|key_func|keyFunc|getTracker|get_ident|\bkey\b|identifier)\s*[:=(]\s*(.{0,160})"
 )
@@ -433,6 +434,22 @@ class _Coverage:
             return "per-user" if "per-user" in scopes else "per-IP"
         return _key_scope(lim.text)
 
+    def _throttles_off(self, ep: Endpoint) -> bool:
+        """Whether DRF throttling is switched off for this endpoint (fact throttle-off): `throttle_classes = []`
+        on its view class, `@action(throttle_classes=[])` on its method, `@throttle_classes([])` on its function.
+        Then neither the settings' default throttles, nor a mixin's, nor (for an action) the class's apply."""
+        route = ep.route
+        if route.label not in ("drf-view", "drf-function"):
+            return False
+        method = ep.anchor.values.get("NAME") if ep.anchor is not None else None
+        for off in self.index.inside("throttle-off", route):
+            target = off.values.get("OBJ")
+            if off.label == "action" and method is not None and target == method:
+                return True
+            if off.label in ("view", "function") and target == route.values.get("NAME"):
+                return True
+        return False
+
     def _on_bases(self, ep: Endpoint) -> Cover | None:
         """DRF: a mixin base that sets throttle_classes covers the view (a throttle class listed as a base
         does not: DRF only runs the classes in throttle_classes)."""
@@ -452,8 +469,11 @@ class _Coverage:
 
     def _on_route(self, ep: Endpoint) -> Cover | None:
         route, index = ep.route, self.index
+        off = self._throttles_off(ep)
         for lim in index.inside("limiter", route):
             if lim.label == "route":
+                if off and _DRF_THROTTLES.match(lim.text):
+                    continue  # the class's throttles, which this action switches off
                 return Cover("route", self._route_scope(lim), lim)
             # @action(throttle_classes=[...]): only the action it decorates
             if (
@@ -468,7 +488,7 @@ class _Coverage:
         reach = index.range_reach(ep.at, "limiter-call", ep.handlers)
         if reach is not None:
             return Cover("route", _call_scope(reach.target), reach.target)
-        bases = self._on_bases(ep)
+        bases = None if off else self._on_bases(ep)
         if bases is not None:
             return bases
         args = list(route.lists.get("ARGS", ()))
@@ -532,7 +552,8 @@ class _Coverage:
         route, index = ep.route, self.index
         package = index.package_of(route.rel)
         # the first limiter, in found order, of the package (or of the DRF settings, for DRF views) or in infra
-        wanted = ["package", "drf-settings"] if route.label in ("drf-view", "drf-function") else ["package"]
+        drf = route.label in ("drf-view", "drf-function") and not self._throttles_off(ep)
+        wanted = ["package", "drf-settings"] if drf else ["package"]
         firsts = self._package_limiters.get(package, {})
         candidates = [firsts[label] for label in wanted if label in firsts] + self._infra_limiter
         if candidates:
