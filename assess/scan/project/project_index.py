@@ -499,6 +499,16 @@ class ProjectIndex:
                 return Reach(hit.target, (step, *hit.via) if handler.rel != outer.rel else hit.via)
         return None
 
+    def first_step(self, outer: Fact, kind: str) -> int | None:
+        """The first line within `outer` that leads to a fact of `kind`: the fact itself, or a call whose
+        callee reaches one; None when nothing in `outer`'s own lines does (handlers it names are not read)."""
+        lines = [fact.line for fact in self.inside(kind, outer)]
+        reached = self.reaching(kind)
+        for call in self.inside("call", outer):
+            if any((target.rel, target.line) in reached for target in self._callees_of(call)):
+                lines.append(call.line)
+        return min(lines, default=None)
+
     def resolve_name(self, rel: str, name: str) -> list[Fact]:
         """Functions a handler reference names: `chat`, `controller.chat`, `views.chat`."""
         obj, _, attr = name.rpartition(".")

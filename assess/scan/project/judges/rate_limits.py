@@ -450,6 +450,13 @@ class _Coverage:
                 return True
         return False
 
+    def _checked_after(self, ep: Endpoint) -> bool:
+        """Whether the handler's limit or quota check comes only after its first step toward the LLM call: the
+        request is already paid for when it trips. Judged where both sit in the handler's own lines."""
+        limit = self.index.first_step(ep.at, "limiter-call")
+        llm = self.index.first_step(ep.at, "llm-call")
+        return limit is not None and llm is not None and limit > llm
+
     def _on_bases(self, ep: Endpoint) -> Cover | None:
         """DRF: a mixin base that sets throttle_classes covers the view (a throttle class listed as a base
         does not: DRF only runs the classes in throttle_classes)."""
@@ -486,7 +493,7 @@ class _Coverage:
             if lim.label == "route" and lim.contains(route) and lim is not route:
                 return Cover("route", _key_scope(lim.text), lim)
         reach = index.range_reach(ep.at, "limiter-call", ep.handlers)
-        if reach is not None:
+        if reach is not None and not self._checked_after(ep):
             return Cover("route", _call_scope(reach.target), reach.target)
         bases = None if off else self._on_bases(ep)
         if bases is not None:
