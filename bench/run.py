@@ -234,12 +234,17 @@ def phases(path: Path, runs: int, warm: bool = False, build: Build = THIS) -> di
 def paired_phases(
     path: Path, runs: int, base: Build, warm: bool = False
 ) -> tuple[dict[str, tuple[float, float, float]], dict[str, tuple[float, float, float]]]:
-    """`phases` of this tree and of `base`, one run of each in turn."""
+    """`phases` of this tree and of `base`, one run of each in turn, the order swapped every pair (ABBA): a
+    run that goes first after the other build's is no more this tree's than the baseline's."""
     mine: list[dict[str, tuple[float, float, float]]] = []
     theirs: list[dict[str, tuple[float, float, float]]] = []
-    for _ in range(runs):
-        mine.append(phases(path, 1, warm))
-        theirs.append(phases(path, 1, warm, base))
+    for index in range(runs):
+        if index % 2:
+            theirs.append(phases(path, 1, warm, base))
+            mine.append(phases(path, 1, warm))
+        else:
+            mine.append(phases(path, 1, warm))
+            theirs.append(phases(path, 1, warm, base))
     return _merged(mine), _merged(theirs)
 
 
