@@ -344,13 +344,6 @@ class ProjectIndex:
         obj = call.values.get("OBJ")
         rel = call.rel
         maker = call.values.get("MAKER")
-        cls = call.values.get("CLASS")
-        if cls is not None:  # engine = self.engine(...), the class attribute holding OpenAIPromptEngine
-            binding = self.bindings(rel).get(cls)
-            if binding is None:  # a class of this file
-                return self._functions_named(rel, name)
-            # imported: from the project (its module), or from a library (nothing of the project runs)
-            return self._functions_named(binding.module, name) if binding.module else []
         if maker is not None:  # a method of what a function made: every class a factory may return
             made = self._methods_made_by(rel, maker, name)
             if made or obj is None or self._made_elsewhere(rel, maker):
