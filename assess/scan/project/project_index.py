@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
@@ -486,12 +486,10 @@ class ProjectIndex:
         if direct:
             return Reach(direct[0])
         reached = self.reaching(kind)
-        for call in self.inside("call", outer):
-            for target in self._callees_of(call):
-                hit = reached.get((target.rel, target.line))
-                if hit is not None:
-                    step = f"{target.values.get('NAME', 'default')}() in {target.rel}"
-                    return Reach(hit.target, (step, *hit.via) if target.rel != outer.rel else hit.via)
+        for _call, target in self._calls_into(outer, reached):
+            found = reached[(target.rel, target.line)]
+            step = f"{target.values.get('NAME', 'default')}() in {target.rel}"
+            return Reach(found.target, (step, *found.via) if target.rel != outer.rel else found.via)
         for handler in handlers:
             hit = reached.get((handler.rel, handler.line))
             if hit is not None:
@@ -503,11 +501,15 @@ class ProjectIndex:
         """The first line within `outer` that leads to a fact of `kind`: the fact itself, or a call whose
         callee reaches one; None when nothing in `outer`'s own lines does (handlers it names are not read)."""
         lines = [fact.line for fact in self.inside(kind, outer)]
-        reached = self.reaching(kind)
-        for call in self.inside("call", outer):
-            if any((target.rel, target.line) in reached for target in self._callees_of(call)):
-                lines.append(call.line)
+        lines += [call.line for call, _target in self._calls_into(outer, self.reaching(kind))]
         return min(lines, default=None)
+
+    def _calls_into(self, outer: Fact, reached: dict[tuple[str, int], Reach]) -> Iterator[tuple[Fact, Fact]]:
+        """The calls within `outer` with each callee that is in `reached` (a `reaching` table), in found order."""
+        for call in self.inside("call", outer):
+            for target in self._callees_of(call):
+                if (target.rel, target.line) in reached:
+                    yield call, target
 
     def resolve_name(self, rel: str, name: str) -> list[Fact]:
         """Functions a handler reference names: `chat`, `controller.chat`, `views.chat`."""
